@@ -1,0 +1,467 @@
+"""Load and validate fact-check data files, reporting every problem as FILE:LINE: message.
+
+YAML is composed into nodes (not loaded into plain objects) so that every value keeps
+its line number and duplicate keys, which PyYAML would silently collapse, are caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from factcheck.errors import DataError, Problem
+from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, parse_citation
+
+MAX_FILE_BYTES = 32 * 1024 * 1024  # far beyond any curated file; refuses memory bombs fast
+MAX_NODES = 2_000_000  # bounds alias expansion ("billion laughs")
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOP_KEYS = ("entries", "sources")
+ENTRY_KEYS = (
+    "id", "question", "verdict", "aliases", "answer", "claims",
+    "caveats", "tags", "related", "reviewed",
+)  # fmt: skip
+CLAIM_KEYS = ("text", "citations")
+SOURCE_KEYS = ("id", "title", "kind", "file", "url", "outdated_warning", "limits")
+
+try:  # the C loader is several times faster; fall back where libyaml is absent
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def bundled_data_path(name: str = "claims.yaml") -> Path:
+    """The data shipped inside the package (wheel), or the repo's data/ in a source checkout."""
+    packaged = resources.files("factcheck") / "data" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "data" / name
+
+
+def data_paths_from_env(value: str | None) -> list[Path]:
+    """FACTCHECK_DATA is a path list, like PATH (os.pathsep-separated)."""
+    if not value:
+        return []
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+@dataclass
+class _FileReport:
+    """Problems found while reading files; lines are 1-based."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, file: str, node: Node | int, message: str) -> None:
+        self.problems.append(Problem(file, _line(node), message))
+
+    def warn(self, file: str, node: Node | int, message: str) -> None:
+        self.problems.append(Problem(file, _line(node), message, warning=True))
+
+
+def _line(node: Node | int) -> int:
+    return node if isinstance(node, int) else node.start_mark.line + 1
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = _scalar(node)
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "text"
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar(node: ScalarNode) -> object:
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return node.value  # e.g. an impossible date: keep the text
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Reader:
+    """Turns one file's node tree into entries and sources, recording problems."""
+
+    def __init__(self, file: str, report: _FileReport) -> None:
+        self.file = file
+        self.report = report
+        self.nodes_seen = 0
+
+    def _count(self) -> None:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise _TooLarge
+
+    def mapping(self, node: Node, what: str, known: Sequence[str]) -> dict[str, tuple[Node, Node]]:
+        """Key -> (key node, value node); reports duplicates and unknown keys."""
+        if not isinstance(node, MappingNode):
+            self.report.error(self.file, node, f"{what} must be a mapping, got {_kind(node)}")
+            return {}
+        items: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            self._count()
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str):
+                self.report.error(self.file, key_node, f"{what} has a key that is not text")
+                continue
+            if key in items:
+                first = _line(items[key][0])
+                self.report.error(
+                    self.file, key_node,
+                    f"duplicate key {key!r} in {what} (first at line {first}); "
+                    "YAML would silently keep only the last one",
+                )  # fmt: skip
+                continue
+            items[key] = (key_node, value_node)
+            if key not in known:
+                self.report.warn(
+                    self.file, key_node, f"unknown key {key!r} in {what}{_suggest(key, known)}"
+                )
+        return items
+
+    def text(self, node: Node, what: str, required: bool = True) -> str | None:
+        self._count()
+        value = _scalar(node) if isinstance(node, ScalarNode) else node
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.report.error(self.file, node, f"{what} is empty")
+            return None
+        self.report.error(self.file, node, f"{what} must be text, got {_kind(node)}")
+        return None
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode) and _scalar(node) is None:
+            return ()
+        if not isinstance(node, SequenceNode):
+            self.report.error(
+                self.file, node,
+                f"{what} must be a list, got {_kind(node)} (put each item on its own '- ' line)",
+            )  # fmt: skip
+            return ()
+        items = (self.text(item, f"an item of {what}") for item in node.value)
+        return tuple(item for item in items if item is not None)
+
+    def source(self, node: Node) -> tuple[Source, int] | None:
+        fields = self.mapping(node, "a source", SOURCE_KEYS)
+        if not fields:
+            return None
+        if "id" not in fields or "title" not in fields:
+            missing = [k for k in ("id", "title") if k not in fields]
+            self.report.error(self.file, node, f"source is missing {', '.join(missing)}")
+            return None
+        source_id = self.slug(fields["id"][1], "source id")
+        title = self.text(fields["title"][1], "source title")
+        if source_id is None or title is None:
+            return None
+        optional = {
+            k: self.text(fields[k][1], f"source {k}", required=False)
+            for k in SOURCE_KEYS[2:]
+            if k in fields
+        }
+        return Source(id=source_id, title=title, **optional), _line(node)
+
+    def slug(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not SLUG.match(value):
+            self.report.error(
+                self.file, node,
+                f"{what} {value!r} must be a lowercase slug (letters, digits, single hyphens)",
+            )  # fmt: skip
+            return None
+        return value
+
+    def verdict(self, node: Node) -> str | None:
+        self._count()
+        value = _scalar(node) if isinstance(node, ScalarNode) else None
+        if isinstance(value, bool):  # `verdict: false` unquoted is a YAML boolean
+            value = "true" if value else "false"
+        if not isinstance(value, str):
+            self.report.error(self.file, node, f"verdict must be text, got {_kind(node)}")
+            return None
+        value = value.strip().lower()
+        if value not in VERDICTS:
+            self.report.error(
+                self.file, node,
+                f"unknown verdict {value!r}{_suggest(value, VERDICTS)}; "
+                f"expected one of: {', '.join(VERDICTS)}",
+            )  # fmt: skip
+            return None
+        return value
+
+    def date(self, node: Node) -> str | None:
+        self._count()
+        value = _scalar(node) if isinstance(node, ScalarNode) else None
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        self.report.error(self.file, node, "reviewed must be a date written YYYY-MM-DD")
+        return None
+
+    def claims(self, node: Node) -> tuple[Claim, ...]:
+        if not isinstance(node, SequenceNode):
+            self.report.error(self.file, node, f"claims must be a list, got {_kind(node)}")
+            return ()
+        claims = []
+        for item in node.value:
+            if isinstance(item, ScalarNode):  # a bare sentence is a claim without citations
+                text = self.text(item, "a claim")
+                if text:
+                    claims.append(Claim(text=text))
+                continue
+            fields = self.mapping(item, "a claim", CLAIM_KEYS)
+            if not fields:
+                continue
+            if "text" not in fields:
+                self.report.error(self.file, item, "claim is missing text")
+                continue
+            text = self.text(fields["text"][1], "claim text")
+            citations: tuple[str, ...] = ()
+            if "citations" in fields:
+                cite_node = fields["citations"][1]
+                if isinstance(cite_node, ScalarNode) and isinstance(_scalar(cite_node), str):
+                    citations = (str(_scalar(cite_node)).strip(),)  # one citation, unlisted
+                else:
+                    citations = self.text_list(cite_node, "citations")
+                for citation in citations:
+                    if parse_citation(citation) is None:
+                        self.report.error(
+                            self.file, cite_node,
+                            f"citation {citation!r} must be a source id, optionally "
+                            "followed by reference numbers: 'ip-tracing [4][5]'",
+                        )  # fmt: skip
+            if text:
+                claims.append(Claim(text=text, citations=citations))
+        return tuple(claims)
+
+    def entry(self, node: Node) -> Entry | None:
+        fields = self.mapping(node, "an entry", ENTRY_KEYS)
+        if not fields:
+            return None
+        missing = [k for k in ("id", "question", "verdict") if k not in fields]
+        if missing:
+            label = f"entry {_scalar(fields['id'][1])!r}" if "id" in fields else "entry"
+            self.report.error(self.file, node, f"{label} is missing {', '.join(missing)}")
+            return None
+        values: dict[str, object] = {
+            "id": self.slug(fields["id"][1], "entry id"),
+            "question": self.text(fields["question"][1], "question"),
+            "verdict": self.verdict(fields["verdict"][1]),
+        }
+        if None in values.values():
+            return None
+        for key in ("aliases", "caveats", "related"):
+            if key in fields:
+                values[key] = self.text_list(fields[key][1], key)
+        if "tags" in fields:
+            values["tags"] = tuple(t.lower() for t in self.text_list(fields["tags"][1], "tags"))
+        if "answer" in fields:
+            values["answer"] = self.text(fields["answer"][1], "answer", required=False)
+        if "claims" in fields:
+            values["claims"] = self.claims(fields["claims"][1])
+        if "reviewed" in fields:
+            values["reviewed"] = self.date(fields["reviewed"][1])
+        return Entry(file=self.file, line=_line(node), **values)  # type: ignore[arg-type]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _decode(path: Path, report: _FileReport) -> str | None:
+    name = str(path)
+    try:
+        if path.is_dir():
+            report.error(name, 1, "is a directory, not a data file")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(
+                name, 1,
+                f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)",
+            )  # fmt: skip
+            return None
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        report.error(name, 1, "no such file")
+        return None
+    except OSError as exc:
+        report.error(name, 1, f"cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        report.error(name, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return None
+    if not text.strip():
+        report.error(name, 1, "file is empty; expected a mapping with an 'entries:' list")
+        return None
+    return text
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem or "\\t" in problem:
+        return "a tab character cannot indent YAML; use spaces"
+    context = f" {exc.context}" if exc.context else ""
+    return f"YAML syntax error: {problem}{context}"
+
+
+def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[Source, int]]]:
+    """Parse one file into entries and sources; problems go to `report`."""
+    text = _decode(path, report)
+    if text is None:
+        return [], []
+    name = str(path)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        report.error(name, (mark.line + 1) if mark else 1, _yaml_message(exc))
+        return [], []
+    except yaml.YAMLError as exc:
+        report.error(name, 1, f"YAML error: {exc}")
+        return [], []
+    if root is None:
+        report.error(name, 1, "file is empty; expected a mapping with an 'entries:' list")
+        return [], []
+    reader = _Reader(name, report)
+    try:
+        top = reader.mapping(root, "the file", TOP_KEYS)
+        if not top:
+            return [], []
+        if "entries" not in top:
+            report.error(name, root, "missing 'entries:' (the list of fact-checks)")
+            return [], []
+        sources = []
+        if "sources" in top:
+            source_list = top["sources"][1]
+            if isinstance(source_list, SequenceNode):
+                sources = [s for s in map(reader.source, source_list.value) if s]
+            elif not (isinstance(source_list, ScalarNode) and _scalar(source_list) is None):
+                report.error(name, source_list, f"sources must be a list, got {_kind(source_list)}")
+        entries_node = top["entries"][1]
+        if not isinstance(entries_node, SequenceNode):
+            report.error(name, entries_node, f"entries must be a list, got {_kind(entries_node)}")
+            return [], sources
+        entries = [e for e in map(reader.entry, entries_node.value) if e]
+    except _TooLarge:
+        report.error(name, 1, f"document expands to more than {MAX_NODES:,} nodes (YAML aliases?)")
+        return [], []
+    return entries, sources
+
+
+def check_references(
+    entries: Sequence[Entry], sources: Sequence[tuple[Source, str, int]], report: _FileReport
+) -> dict[str, Source]:
+    """Cross-file checks: unique ids, declared sources, existing related ids."""
+    declared: dict[str, tuple[Source, str, int]] = {}
+    for source, file, line in sources:
+        if source.id in declared:
+            _, first_file, first_line = declared[source.id]
+            report.error(file, line, f"duplicate source id {source.id!r} (first at {first_file}:{first_line})")
+        else:
+            declared[source.id] = (source, file, line)
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in seen:
+            first = seen[entry.id]
+            report.error(entry.file, entry.line, f"duplicate entry id {entry.id!r} (first at {first.file}:{first.line})")
+        else:
+            seen[entry.id] = entry
+    for entry in entries:
+        for claim in entry.claims:
+            for source_id in claim.source_ids:
+                if source_id not in declared:
+                    report.error(
+                        entry.file, entry.line,
+                        f"entry {entry.id!r} cites undeclared source {source_id!r}"
+                        f"{_suggest(source_id, declared)}; declare it under 'sources:'",
+                    )  # fmt: skip
+        for related in entry.related:
+            if related not in seen:
+                report.error(
+                    entry.file, entry.line,
+                    f"entry {entry.id!r} is related to unknown id {related!r}{_suggest(related, seen)}",
+                )  # fmt: skip
+    return {sid: s for sid, (s, _, _) in declared.items()}
+
+
+def check_strict(entries: Sequence[Entry], report: _FileReport) -> None:
+    """What a curated entry must carry beyond the required keys."""
+    for entry in entries:
+        needs = []
+        if not entry.answer:
+            needs.append("an answer")
+        if not any(claim.citations for claim in entry.claims):
+            needs.append("at least one claim with a citation")
+        if not entry.caveats:
+            needs.append("caveats")
+        if not entry.reviewed:
+            needs.append("a reviewed date")
+        if needs:
+            report.error(entry.file, entry.line, f"entry {entry.id!r} needs {', '.join(needs)} (--strict)")
+        for claim in entry.claims:
+            if not claim.citations:
+                report.error(entry.file, entry.line, f"entry {entry.id!r} has a claim without citations (--strict)")
+                break
+
+
+def validate(paths: Sequence[Path], strict: bool = False) -> tuple[Catalog | None, list[Problem]]:
+    """Read and check files; returns the catalog (None if any error) and every problem."""
+    report = _FileReport()
+    entries: list[Entry] = []
+    sources: list[tuple[Source, str, int]] = []
+    for path in paths:
+        file_entries, file_sources = read_file(path, report)
+        entries += file_entries
+        sources += [(source, str(path), line) for source, line in file_sources]
+    declared = check_references(entries, sources, report)
+    if strict:
+        check_strict(entries, report)
+    problems = report.problems
+    if strict:  # strict turns warnings (unknown keys) into errors
+        problems = [Problem(p.file, p.line, p.message) for p in problems]
+    if any(not p.warning for p in problems):
+        return None, problems
+    return Catalog(entries=tuple(entries), sources=declared), problems
+
+
+def load(paths: Sequence[Path]) -> tuple[Catalog, list[Problem]]:
+    """Catalog for the commands that use data: raises DataError on any error; returns warnings."""
+    catalog, problems = validate(paths)
+    if catalog is None:
+        raise DataError([p for p in problems if not p.warning])
+    return catalog, problems

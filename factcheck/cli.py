@@ -1,0 +1,429 @@
+"""The typer front end: parse arguments, call the core, hand results to a view, map errors.
+
+Heavy modules (rich, yaml, the matcher) are imported inside the commands that need
+them, so `--help`, `--version` and JSON output start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from factcheck import __version__
+from factcheck.errors import DataError, ExitCode, FactcheckError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from factcheck.engine import Engine
+    from factcheck.model import Answer
+
+EPILOG = (
+    "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
+    "or validation found problems; 2 usage error or invalid data; 130 interrupted."
+)
+
+app = typer.Typer(
+    name="factcheck",
+    help=(
+        "Answer questions about how online child sexual exploitation is investigated, "
+        "from curated, cited fact-checks.\n\n"
+        "Examples:\n\n"
+        "  factcheck ask do police trace every IP?\n\n"
+        "  factcheck ask --json 'is the cybertipline run by the FBI?'\n\n"
+        "  factcheck ask - < questions.txt    (one question per line)\n\n"
+        "  factcheck list --verdict false\n\n"
+        "  factcheck show isp-log-retention\n\n"
+        "  factcheck validate --strict my-checks.yaml\n\n"
+        "  factcheck resources"
+    ),
+    epilog=EPILOG,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class AskFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    verdict = "verdict"
+    markdown = "markdown"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    ids = "ids"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    """Entry ids for shell completion of `show` (bundled data or FACTCHECK_DATA)."""
+    try:
+        from factcheck.catalog import bundled_data_path, data_paths_from_env, validate
+
+        paths = data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+        catalog, _ = validate(paths)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [e.id for e in catalog.entries if e.id.startswith(incomplete)] if catalog else []
+
+
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="Data file to use instead of the bundled one (repeatable; default: $FACTCHECK_DATA, "
+        "a path list, else the bundled data).",
+        show_default=False,
+    ),
+]
+ColorOption = Annotated[
+    Color,
+    typer.Option("--color", help="Colour: auto (terminal and no NO_COLOR), always, never."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Lines for `ask -`).")]
+
+
+def data_paths(data: Sequence[Path] | None) -> list[Path]:
+    from factcheck.catalog import bundled_data_path, data_paths_from_env
+
+    if data:
+        return list(data)
+    return data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    typer.echo(f"factcheck: error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def report_error(error: FactcheckError) -> NoReturn:
+    if isinstance(error, DataError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(int(error.exit_code))
+    fail(str(error), error.exit_code)
+
+
+def open_engine(data: Sequence[Path] | None) -> Engine:
+    from factcheck.engine import open_engine as open_core
+
+    try:
+        engine = open_core(data_paths(data))
+    except FactcheckError as error:
+        report_error(error)
+    for warning in engine.warnings:
+        typer.echo(str(warning), err=True)
+    return engine
+
+
+def console(color: Color, stderr: bool = False) -> Console:
+    from factcheck.render import make_console
+
+    return make_console(color.value, stderr=stderr)
+
+
+def write_json(value: Any, compact: bool = False) -> None:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(
+        value, ensure_ascii=False, indent=2
+    )
+    sys.stdout.write(text + "\n")
+
+
+def clean_argument(text: str) -> str:
+    """Arguments with undecodable bytes arrive as surrogates; make them printable text."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def stdin_questions() -> Iterator[str]:
+    """Non-empty lines of stdin, decoded leniently (bad bytes become U+FFFD)."""
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", "replace").strip()
+        if line:
+            yield line
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"factcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Answer questions about how online child sexual exploitation is investigated."""
+
+
+def _emit_answer(engine: Engine, answer: Answer, fmt: AskFormat, color: Color, batch: bool) -> None:
+    from factcheck import views
+
+    resources = engine.policy.resources
+    if fmt in (AskFormat.json, AskFormat.jsonl):
+        write_json(views.answer_dict(answer, engine.catalog, resources), compact=batch or fmt is AskFormat.jsonl)
+        return
+    if fmt is AskFormat.verdict:
+        sys.stdout.write((answer.entry.verdict if answer.entry else answer.status) + "\n")
+        return
+    if fmt is AskFormat.markdown:
+        if answer.entry:
+            sys.stdout.write(views.entry_markdown(answer.entry, engine.catalog))
+        elif answer.status == "declined":
+            lines = [answer.safety_message or "", ""]
+            lines += [f"- {r.where}: {r.name}: {r.contact}" for r in resources]
+            sys.stdout.write("\n".join(lines) + "\n\n")
+        else:
+            sys.stdout.write(f"_No confident match for: {views._md_escape(answer.query)}_\n\n")
+        return
+    from factcheck import render
+
+    if answer.status == "answered":
+        render.answer_view(console(color), answer, engine.catalog)
+    elif answer.status == "declined":
+        render.declined_view(console(color), answer, resources)
+    else:  # a miss is a normal outcome: explain on stderr unless answering a batch
+        render.no_match_view(console(color, stderr=not batch), answer)
+    if batch:
+        console(color).print()
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        list[str] | None,
+        typer.Argument(help="The question, quoted or not; '-' reads one question per line from stdin."),
+    ] = None,
+    json_: JsonOption = False,
+    fmt: Annotated[
+        AskFormat | None,
+        typer.Option("--format", "-f", help="text (default), json, jsonl, verdict, markdown."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict (or the status).")] = False,
+    top: Annotated[int, typer.Option("--top", min=0, max=50, help="How many ranked candidates to report.")] = 3,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0, max=100, help="Answer only at or above this score (0-100)."),
+    ] = None,
+    data: DataOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Answer a question from the fact-checks.
+
+    Examples:
+
+      factcheck ask do police trace every IP?
+
+      factcheck ask --json "how long do ISPs keep logs?"
+
+      factcheck ask - --format jsonl < questions.txt
+
+    Exit 0 when answered, 1 when not (no confident match, or declined), 2 on bad usage.
+    """
+    words = [clean_argument(w) for w in question or []]
+    batch = words == ["-"]
+    if not batch and not " ".join(words).strip():
+        fail("the question is empty; try: factcheck ask do police trace every IP?")
+    chosen = fmt or (AskFormat.json if json_ else AskFormat.text)
+    if quiet:
+        chosen = AskFormat.verdict
+    if batch and chosen is AskFormat.json:
+        chosen = AskFormat.jsonl  # one object per line keeps a batch streamable
+    engine = open_engine(data)
+    questions: Iterator[str] | list[str] = stdin_questions() if batch else [" ".join(words).strip()]
+    all_answered = True
+    for text in questions:
+        answer = engine.ask(text, top=top, threshold=min_score)
+        all_answered &= answer.status == "answered"
+        _emit_answer(engine, answer, chosen, color, batch)
+        if batch:
+            sys.stdout.flush()  # a reader sees each result as soon as it exists
+    raise typer.Exit(int(ExitCode.OK if all_answered else ExitCode.NOT_ANSWERED))
+
+
+@app.command("list")
+def list_entries(
+    verdict: Annotated[
+        list[str] | None, typer.Option("--verdict", "-v", help="Only this verdict (repeatable).")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag (repeatable).")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only entries whose text contains this (any case).")
+    ] = None,
+    json_: JsonOption = False,
+    fmt: Annotated[ListFormat | None, typer.Option("--format", "-f", help="text (default), json, ids.")] = None,
+    data: DataOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """List the topics covered: id, verdict and question.
+
+    Examples:
+
+      factcheck list
+
+      factcheck list --verdict false --tag ncmec
+
+      factcheck list --format ids | xargs -n1 factcheck show --json
+    """
+    from factcheck.model import VERDICTS
+
+    for wanted in verdict or []:
+        if wanted not in VERDICTS:
+            fail(f"unknown verdict {wanted!r}; expected one of: {', '.join(VERDICTS)}")
+    engine = open_engine(data)
+    entries = filter_entries(engine.catalog.entries, verdict or [], tag or [], search)
+    chosen = fmt or (ListFormat.json if json_ else ListFormat.text)
+    if chosen is ListFormat.json:
+        from factcheck.views import list_item_dict
+
+        write_json([list_item_dict(e) for e in entries])
+    elif chosen is ListFormat.ids:
+        sys.stdout.write("".join(f"{e.id}\n" for e in entries))
+    else:
+        from factcheck.render import list_view
+
+        list_view(console(color), entries)
+
+
+def filter_entries(entries: Sequence[Any], verdicts: Sequence[str], tags: Sequence[str], search: str | None) -> list[Any]:
+    needle = search.casefold() if search else None
+    chosen = []
+    for entry in entries:
+        if verdicts and entry.verdict not in verdicts:
+            continue
+        if tags and not set(t.lower() for t in tags) & set(entry.tags):
+            continue
+        if needle is not None:
+            haystack = " ".join([entry.id, entry.question, *entry.aliases, entry.answer or ""]).casefold()
+            if needle not in haystack:
+                continue
+        chosen.append(entry)
+    return chosen
+
+
+@app.command()
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Entry id (see `factcheck list`).", autocompletion=_complete_ids)],
+    json_: JsonOption = False,
+    fmt: Annotated[ShowFormat | None, typer.Option("--format", "-f", help="text (default), json, markdown.")] = None,
+    data: DataOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Show one entry by id.
+
+    Example:
+
+      factcheck show cybertipline-who-runs
+    """
+    engine = open_engine(data)
+    try:
+        entry = engine.show(entry_id)
+    except FactcheckError as error:
+        report_error(error)
+    chosen = fmt or (ShowFormat.json if json_ else ShowFormat.text)
+    if chosen is ShowFormat.json:
+        from factcheck.views import entry_dict
+
+        write_json(entry_dict(entry, engine.catalog))
+    elif chosen is ShowFormat.markdown:
+        from factcheck.views import entry_markdown
+
+        sys.stdout.write(entry_markdown(entry, engine.catalog, heading="#"))
+    else:
+        from factcheck.render import entry_view
+
+        entry_view(console(color), entry, engine.catalog)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Data files to check (default: the data in use: --data, $FACTCHECK_DATA or bundled)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Also require answer, cited claims, caveats and review date; warnings fail."),
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Check data files; print every problem as FILE:LINE: message.
+
+    Examples:
+
+      factcheck validate
+
+      factcheck validate --strict my-checks.yaml
+
+    Exit 0 when valid, 1 when any problem is found.
+    """
+    from factcheck.catalog import validate as check
+
+    paths = list(files or []) or data_paths(data)
+    catalog, problems = check(paths, strict=strict)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if catalog is None:
+        errors = sum(not p.warning for p in problems)
+        typer.echo(f"{errors} problem(s) in {len(paths)} file(s)", err=True)
+        raise typer.Exit(int(ExitCode.NOT_ANSWERED))
+    typer.echo(f"ok: {len(catalog.entries)} entries, {len(catalog.sources)} sources in {len(paths)} file(s)")
+
+
+@app.command()
+def resources(json_: JsonOption = False, color: ColorOption = Color.auto) -> None:
+    """Print the reporting and confidential help channels.
+
+    Where a child is in immediate danger, call the local emergency number first.
+    """
+    from factcheck.catalog import bundled_data_path
+    from factcheck.safety_data import load_policy
+
+    try:
+        policy = load_policy(bundled_data_path("safety.yaml"))
+    except FactcheckError as error:
+        report_error(error)
+    if json_:
+        from factcheck.views import resource_dict
+
+        write_json([resource_dict(r) for r in policy.resources])
+        return
+    from factcheck.render import resources_view
+
+    resources_view(console(color), policy.resources)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

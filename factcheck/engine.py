@@ -1,0 +1,71 @@
+"""Tie the core together: data files -> catalog, index and safety policy -> Answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from factcheck import catalog as catalog_mod
+from factcheck.errors import Problem, UnknownEntryError
+from factcheck.match import Index, Lexicon, build_index, decide, rank
+from factcheck.model import Answer, Catalog, Entry
+from factcheck.safety import SafetyPolicy, seeks_harm
+
+
+@dataclass(frozen=True)
+class Engine:
+    catalog: Catalog
+    index: Index
+    policy: SafetyPolicy
+    warnings: tuple[Problem, ...] = ()
+
+    def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
+        """Answer one question; the safety check runs before any matching."""
+        if seeks_harm(query, self.policy):
+            return Answer(
+                query=query, status="declined", entry=None, score=0.0, candidates=(),
+                safety_message=self.policy.message,
+            )  # fmt: skip
+        candidates = rank(query, self.index, top=max(top, 2))
+        decision = decide(candidates) if threshold is None else decide(candidates, threshold)
+        entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
+        return Answer(
+            query=query,
+            status="answered" if entry else "no_match",
+            entry=entry,
+            score=decision.best.score if decision.best else 0.0,
+            candidates=tuple(candidates[:top]),
+            close_call=decision.close_call,
+        )
+
+    def show(self, entry_id: str) -> Entry:
+        entry = self.catalog.get(entry_id)
+        if entry is None:
+            raise UnknownEntryError(entry_id, suggest_ids(entry_id, [e.id for e in self.catalog.entries]))
+        return entry
+
+
+def suggest_ids(word: str, ids: Sequence[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, ids, n=3, cutoff=0.5)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    import yaml
+
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return Lexicon.from_mapping(data)
+
+
+def open_engine(paths: Sequence[Path]) -> Engine:
+    """Load and validate `paths` (raises DataError), and index them."""
+    from factcheck.safety_data import load_policy
+
+    catalog, warnings = catalog_mod.load(paths)
+    lexicon = load_lexicon(catalog_mod.bundled_data_path("lexicon.yaml"))
+    policy = load_policy(catalog_mod.bundled_data_path("safety.yaml"))
+    index = build_index(catalog.entries, lexicon)
+    return Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))

@@ -1,0 +1,250 @@
+"""Find the entry that answers a question: normalise, index, rank, score. Pure, no I/O.
+
+Ranking is BM25 over each entry's phrasings (question and aliases, weighted high) and
+its body (answer, claims, tags, weighted low), after unicode/case/punctuation
+normalisation, a domain synonym table, stopwords and Snowball stemming. Words not in
+the index are corrected to the nearest indexed word with rapidfuzz (typos).
+
+The 0-100 score is the share of the question's information (IDF weight of its terms,
+unknown words counting the most) that the entry accounts for. It is comparable across
+questions, so one threshold decides whether to answer at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from factcheck.model import Candidate, Catalog, Entry
+
+# Field weights: a word in the question or an alias says far more than one in the body.
+PHRASING_WEIGHT = 1.0
+BODY_WEIGHT = 0.25
+K1 = 1.2
+B = 0.4  # mild length normalisation: entries with many aliases are not penalised much
+TYPO_MIN_LENGTH = 4
+TYPO_CUTOFF = 80.0  # rapidfuzz ratio needed to read an unknown word as an indexed one
+MAX_QUERY_TERMS = 400  # a pasted page is ranked by its first distinct words
+
+# Defaults chosen on bench/questions.yaml (see README "Matching").
+ANSWER_THRESHOLD = 50.0
+CLOSE_CALL_RATIO = 0.92
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_WORD = re.compile(r"[^\w]+")
+_UNDERSCORE = re.compile(r"_+")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Domain knowledge kept as data (data/lexicon.yaml): synonyms and stopwords."""
+
+    synonyms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+
+    @property
+    def longest_phrase(self) -> int:
+        return max((len(k) for k in self.synonyms), default=1)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object]) -> Lexicon:
+        """`{"synonyms": {canonical: [variant, ...]}, "stopwords": [...]}`."""
+        synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        raw_synonyms = data.get("synonyms") or {}
+        assert isinstance(raw_synonyms, dict)
+        for canonical, variants in raw_synonyms.items():
+            target = tuple(normalise(str(canonical)).split())
+            for variant in [canonical, *(variants or [])]:
+                words = tuple(normalise(str(variant)).split())
+                if words and words != target:
+                    synonyms[words] = target
+        raw_stop = data.get("stopwords") or []
+        assert isinstance(raw_stop, list)
+        stopwords = frozenset(w for s in raw_stop for w in normalise(str(s)).split())
+        return cls(synonyms=synonyms, stopwords=stopwords)
+
+
+def normalise(text: str) -> str:
+    """Unicode-fold, drop accents, lowercase, and reduce punctuation to single spaces."""
+    text = _URL.sub(" ", text)
+    text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
+    text = _NON_WORD.sub(" ", text)
+    return _UNDERSCORE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer  # PyStemmer: Snowball in C
+
+    return Stemmer.Stemmer("english")
+
+
+def stem_all(words: Sequence[str]) -> list[str]:
+    return _stemmer().stemWords(list(words))
+
+
+def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
+    """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'."""
+    if not lexicon.synonyms:
+        return words
+    out: list[str] = []
+    i, longest = 0, lexicon.longest_phrase
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[i : i + size]))
+            if target is not None:
+                out.extend(target)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def content_words(text: str, lexicon: Lexicon) -> list[str]:
+    """Normalised words after synonyms, without stopwords (not yet stemmed)."""
+    words = apply_synonyms(normalise(text).split(), lexicon)
+    return [w for w in words if w not in lexicon.stopwords]
+
+
+@dataclass(frozen=True)
+class Index:
+    """BM25 impacts per term, plus what typo correction and scoring need."""
+
+    ids: tuple[str, ...]
+    questions: tuple[str, ...]
+    postings: dict[str, tuple[tuple[int, float], ...]]  # stem -> ((doc, impact), ...)
+    idf: dict[str, float]
+    max_idf: float
+    words: dict[str, str]  # indexed surface word -> its stem, for typo correction
+    lexicon: Lexicon
+
+
+def _entry_bags(entry: Entry, lexicon: Lexicon) -> tuple[list[str], list[str]]:
+    phrasings = [entry.question, *entry.aliases]
+    body = [entry.answer or "", *(c.text for c in entry.claims), " ".join(entry.tags)]
+    body.append(entry.id.replace("-", " "))
+    return (
+        [w for text in phrasings for w in content_words(text, lexicon)],
+        [w for text in body for w in content_words(text, lexicon)],
+    )
+
+
+def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
+    """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
+    bags: list[Counter[str]] = []
+    words: dict[str, str] = {}
+    for entry in entries:
+        phrasing_words, body_words = _entry_bags(entry, lexicon)
+        surface = phrasing_words + body_words
+        stems = stem_all(surface)
+        words.update(zip(surface, stems, strict=True))
+        bag: Counter[str] = Counter()
+        for stem in stems[: len(phrasing_words)]:
+            bag[stem] += PHRASING_WEIGHT
+        for stem in stems[len(phrasing_words) :]:
+            bag[stem] += BODY_WEIGHT
+        bags.append(bag)
+    n = max(len(bags), 1)
+    lengths = [sum(bag.values()) for bag in bags]
+    avg_length = (sum(lengths) / n) or 1.0
+    df: Counter[str] = Counter(term for bag in bags for term in bag)
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for doc, (bag, length) in enumerate(zip(bags, lengths, strict=True)):
+        norm = K1 * (1 - B + B * length / avg_length)
+        for term, tf in bag.items():
+            impact = idf[term] * tf * (K1 + 1) / (tf + norm)
+            postings.setdefault(term, []).append((doc, impact))
+    return Index(
+        ids=tuple(e.id for e in entries),
+        questions=tuple(e.question for e in entries),
+        postings={t: tuple(p) for t, p in postings.items()},
+        idf=idf,
+        max_idf=math.log(1 + (n + 0.5) / 0.5),
+        words=words,
+        lexicon=lexicon,
+    )
+
+
+@lru_cache(maxsize=1)
+def _word_list(index: Index) -> tuple[str, ...]:
+    return tuple(index.words)
+
+
+def _correct(word: str, index: Index) -> str | None:
+    """The indexed word a typo most likely meant, or None."""
+    if len(word) < TYPO_MIN_LENGTH or word.isdigit():
+        return None
+    from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
+
+    best = process.extractOne(word, _word_list(index), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    return best[0] if best else None
+
+
+def query_terms(query: str, index: Index) -> list[str]:
+    """Distinct stems of the query, typos corrected; unknown words kept (they lower the score)."""
+    words = list(dict.fromkeys(content_words(query, index.lexicon)))[:MAX_QUERY_TERMS]
+    terms = []
+    for word, stem in zip(words, stem_all(words), strict=True):
+        if stem not in index.idf and word not in index.words:
+            corrected = _correct(word, index)
+            if corrected is not None:
+                stem = index.words[corrected]
+        terms.append(stem)
+    return list(dict.fromkeys(terms))
+
+
+def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
+    """The `top` best entries for `query`, best first, each scored 0-100."""
+    terms = query_terms(query, index)
+    if not terms or not index.ids:
+        return []
+    totals: dict[int, float] = {}
+    for term in terms:
+        for doc, impact in index.postings.get(term, ()):
+            totals[doc] = totals.get(doc, 0.0) + impact
+    # The information in the question: unknown words weigh as much as the rarest known one.
+    information = sum(index.idf.get(t, index.max_idf) for t in terms)
+    # Stable ordering: ties go to the entry that comes first in the data.
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, 0)]
+    return [
+        Candidate(
+            id=index.ids[doc],
+            question=index.questions[doc],
+            score=round(min(100.0, 100.0 * total / information), 1),
+            raw=total,
+        )
+        for doc, total in best
+    ]
+
+
+@dataclass(frozen=True)
+class Decision:
+    best: Candidate | None
+    answered: bool
+    close_call: bool
+
+
+def decide(
+    candidates: Sequence[Candidate],
+    threshold: float = ANSWER_THRESHOLD,
+    close_ratio: float = CLOSE_CALL_RATIO,
+) -> Decision:
+    """Answer when the best score clears the threshold; flag a runner-up that is nearly as good."""
+    if not candidates:
+        return Decision(None, False, False)
+    best = candidates[0]
+    answered = best.score >= threshold
+    close = len(candidates) > 1 and candidates[1].raw >= close_ratio * best.raw
+    return Decision(best, answered, answered and close)

@@ -1,0 +1,127 @@
+"""The core's data types: frozen, terminal-agnostic, picklable (the cache stores them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
+VERDICTS: dict[str, tuple[str, str]] = {
+    "true": ("True", "The sources support the claim."),
+    "mostly-true": ("Mostly true", "Largely supported by the sources, with a qualification."),
+    "mixed": ("Mixed", "Partly supported and partly contradicted by the sources."),
+    "mostly-false": ("Mostly false", "Largely contradicted by the sources, with a grain of truth."),
+    "false": ("False", "The sources contradict the claim."),
+    "unproven": (
+        "Unproven",
+        "Asserted without evidence, or not settled by the sources.",
+    ),
+    "explainer": ("Explainer", "A how/what question: no rating, a sourced explanation."),
+}
+
+STATUSES = ("answered", "no_match", "declined")
+
+_CITATION = re.compile(r"^\s*(?P<source>[^\s\[\]]+)\s*(?P<refs>(?:\[\s*\d+\s*\]\s*)*)$")
+
+
+def verdict_label(verdict: str) -> str:
+    return VERDICTS[verdict][0]
+
+
+def verdict_meaning(verdict: str) -> str:
+    return VERDICTS[verdict][1]
+
+
+def parse_citation(citation: str) -> tuple[str, tuple[int, ...]] | None:
+    """`"ip-tracing [4][5]"` -> `("ip-tracing", (4, 5))`; None when malformed."""
+    found = _CITATION.match(citation)
+    if not found:
+        return None
+    refs = tuple(int(n) for n in re.findall(r"\d+", found["refs"]))
+    return found["source"], refs
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    kind: str | None = None
+    file: str | None = None
+    url: str | None = None
+    outdated_warning: str | None = None
+    limits: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    citations: tuple[str, ...] = ()
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        ids = (parse_citation(c) for c in self.citations)
+        return tuple(dict.fromkeys(p[0] for p in ids if p))
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    question: str
+    verdict: str
+    aliases: tuple[str, ...] = ()
+    answer: str | None = None
+    claims: tuple[Claim, ...] = ()
+    caveats: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    reviewed: str | None = None  # ISO date
+    file: str = ""
+    line: int = 0
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for c in self.claims for s in c.source_ids))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every entry and source loaded from one or more data files, validated."""
+
+    entries: tuple[Entry, ...]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def get(self, entry_id: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        return None
+
+    def sources_of(self, entry: Entry) -> tuple[Source, ...]:
+        return tuple(self.sources[s] for s in entry.source_ids if s in self.sources)
+
+    def outdated_warnings(self, entry: Entry) -> tuple[str, ...]:
+        warnings = (s.outdated_warning for s in self.sources_of(entry) if s.outdated_warning)
+        return tuple(dict.fromkeys(warnings))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked match: an entry id with its 0-100 score."""
+
+    id: str
+    question: str
+    score: float
+    raw: float = field(default=0.0, compare=False)  # the ranker's own score, for margins
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of asking one question: what every front end renders."""
+
+    query: str
+    status: str  # one of STATUSES
+    entry: Entry | None
+    score: float
+    candidates: tuple[Candidate, ...]
+    close_call: bool = False  # answered, but the runner-up was nearly as good
+    safety_message: str | None = None  # set when declined

@@ -1,0 +1,179 @@
+"""Human views for the terminal (rich). The only module that imports rich.
+
+All text from data files and queries goes in as `Text` (never parsed as markup) and
+is stripped of control characters first, so `[bold]` or an escape sequence in a
+query or an entry is shown literally and never reaches the terminal raw.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from factcheck.errors import Problem
+from factcheck.model import Answer, Candidate, Catalog, Entry, verdict_label, verdict_meaning
+from factcheck.safety import Resource
+
+VERDICT_STYLES = {
+    "true": "bold white on green4",
+    "mostly-true": "bold black on green3",
+    "mixed": "bold black on yellow3",
+    "mostly-false": "bold black on dark_orange",
+    "false": "bold white on red3",
+    "unproven": "bold white on magenta",
+    "explainer": "bold white on blue",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Drop control characters and bidi overrides: nothing raw reaches the terminal."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def make_console(color: str = "auto", stderr: bool = False, file: TextIO | None = None) -> Console:
+    """`color`: auto (terminal and no NO_COLOR), always, never."""
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    force = {"always": True, "never": False}.get(color)
+    console = Console(
+        file=stream,
+        force_terminal=force,
+        no_color=True if color == "never" else (False if color == "always" else None),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    if color == "never" or not console.is_terminal:
+        console.no_color = True
+    return console
+
+
+def _print(console: Console, *parts: Text | str) -> None:
+    # Pipes are not wrapped, so each line stays greppable; terminals wrap to their width.
+    console.print(*parts, soft_wrap=not console.is_terminal)
+
+
+def badge(verdict: str) -> Text:
+    return Text.assemble(
+        (f" {verdict_label(verdict).upper()} ", VERDICT_STYLES.get(verdict, "bold")),
+        "  ",
+        (verdict_meaning(verdict), "italic"),
+    )
+
+
+def _section(console: Console, title: str) -> None:
+    console.print()
+    _print(console, Text(title, style="bold underline"))
+
+
+def entry_view(console: Console, entry: Entry, catalog: Catalog) -> None:
+    _print(console, badge(entry.verdict))
+    _print(console, Text(clean(entry.question), style="bold"))
+    if entry.answer:
+        console.print()
+        _print(console, Text(clean(entry.answer)))
+    if entry.claims:
+        _section(console, "Supporting claims")
+        for number, claim in enumerate(entry.claims, 1):
+            line = Text(f"{number:>2}. ")
+            line.append(clean(claim.text))
+            if claim.citations:
+                line.append(f"  [{'; '.join(clean(c) for c in claim.citations)}]", style="cyan")
+            _print(console, line)
+    if entry.caveats:
+        _section(console, "Caveats")
+        for caveat in entry.caveats:
+            _print(console, Text(" - ") + Text(clean(caveat)))
+    sources = catalog.sources_of(entry)
+    if sources:
+        _section(console, "Sources")
+        for source in sources:
+            line = Text(f" {clean(source.id)}: ", style="bold")
+            line.append(clean(source.title))
+            if source.kind:
+                line.append(f" ({clean(source.kind)})", style="dim")
+            _print(console, line)
+            if source.outdated_warning:
+                _print(console, Text(f"   ! {clean(source.outdated_warning)}", style="yellow"))
+    console.print()
+    meta = Text(f"id {entry.id}", style="dim")
+    if entry.reviewed:
+        meta.append(f"  ·  reviewed {entry.reviewed}", style="dim")
+    _print(console, meta)
+    if entry.related:
+        _print(console, Text("Related: ", style="dim") + Text(", ".join(entry.related), style="cyan"))
+
+
+def _candidate_lines(console: Console, candidates: Iterable[Candidate]) -> None:
+    for candidate in candidates:
+        line = Text("  ")
+        line.append(candidate.id, style="cyan")
+        line.append(f"  {clean(candidate.question)}")
+        line.append(f"  (score {candidate.score:g})", style="dim")
+        _print(console, line)
+
+
+def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
+    """An answered question: what it was understood as, then the entry."""
+    assert answer.entry is not None
+    matched = Text(f"Matched your question (score {answer.score:g}): ", style="dim")
+    matched.append(clean(answer.query), style="dim italic")
+    _print(console, matched)
+    console.print()
+    entry_view(console, answer.entry, catalog)
+    others = [c for c in answer.candidates if c.id != answer.entry.id]
+    if answer.close_call and others:
+        console.print()
+        _print(console, Text("Another entry was nearly as close; did you mean:", style="yellow"))
+        _candidate_lines(console, others[:2])
+
+
+def no_match_view(console: Console, answer: Answer) -> None:
+    line = Text("No confident match for: ", style="bold")
+    line.append(clean(answer.query))
+    _print(console, line)
+    if answer.candidates:
+        _print(console, Text("Nearest topics (did you mean):"))
+        _candidate_lines(console, answer.candidates)
+    _print(console, Text("Rephrase, or browse with: factcheck list", style="dim"))
+
+
+def resources_view(console: Console, resources: Sequence[Resource]) -> None:
+    for purpose, title in (("report", "Where to report"), ("help", "Confidential help")):
+        chosen = [r for r in resources if r.purpose == purpose]
+        if not chosen:
+            continue
+        _print(console, Text(title, style="bold underline"))
+        for resource in chosen:
+            line = Text(f" - {resource.where}: {resource.name}: ")
+            line.append(resource.contact, style="bold")
+            _print(console, line)
+
+
+def declined_view(console: Console, answer: Answer, resources: Sequence[Resource]) -> None:
+    _print(console, Text(answer.safety_message or "", style="bold"))
+    console.print()
+    resources_view(console, resources)
+
+
+def list_view(console: Console, entries: Sequence[Entry]) -> None:
+    width = max((len(e.id) for e in entries), default=0)
+    label_width = max((len(verdict_label(e.verdict)) for e in entries), default=0)
+    for entry in entries:
+        line = Text(entry.id.ljust(width), style="cyan")
+        line.append("  ")
+        style = VERDICT_STYLES.get(entry.verdict, "").replace("on ", "").split()[-1]
+        line.append(verdict_label(entry.verdict).ljust(label_width), style=style)
+        line.append("  " + clean(entry.question))
+        _print(console, line)
+
+
+def problems_view(console: Console, problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        style = "yellow" if problem.warning else "red"
+        _print(console, Text(clean(str(problem)), style=style))

@@ -1,0 +1,135 @@
+"""Machine views of core results: plain dicts for JSON, and markdown. No terminal code.
+
+The JSON field names are a contract with scripts (see factcheck/schemas/): add fields
+freely, never rename one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factcheck.model import Answer, Catalog, Entry, Source, verdict_label, verdict_meaning
+from factcheck.safety import Resource
+
+# Keys every answered/unanswered ask result carries with their empty values.
+_EMPTY_ENTRY: dict[str, Any] = {
+    "id": None,
+    "question": None,
+    "verdict": None,
+    "verdict_label": None,
+    "verdict_meaning": None,
+    "answer": None,
+    "aliases": [],
+    "claims": [],
+    "caveats": [],
+    "tags": [],
+    "related": [],
+    "reviewed": None,
+    "sources": [],
+    "outdated": False,
+    "outdated_warning": None,
+}
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "kind": source.kind,
+        "url": source.url,
+        "outdated_warning": source.outdated_warning,
+        "limits": source.limits,
+    }
+
+
+def entry_dict(entry: Entry, catalog: Catalog) -> dict[str, Any]:
+    warnings = catalog.outdated_warnings(entry)
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "verdict": entry.verdict,
+        "verdict_label": verdict_label(entry.verdict),
+        "verdict_meaning": verdict_meaning(entry.verdict),
+        "answer": entry.answer,
+        "aliases": list(entry.aliases),
+        "claims": [{"text": c.text, "citations": list(c.citations)} for c in entry.claims],
+        "caveats": list(entry.caveats),
+        "tags": list(entry.tags),
+        "related": list(entry.related),
+        "reviewed": entry.reviewed,
+        "sources": [source_dict(s) for s in catalog.sources_of(entry)],
+        "outdated": bool(warnings),
+        "outdated_warning": " ".join(warnings) or None,
+    }
+
+
+def list_item_dict(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "verdict": entry.verdict,
+        "tags": list(entry.tags),
+        "reviewed": entry.reviewed,
+    }
+
+
+def resource_dict(resource: Resource) -> dict[str, str]:
+    return {
+        "purpose": resource.purpose,
+        "where": resource.where,
+        "name": resource.name,
+        "contact": resource.contact,
+    }
+
+
+def answer_dict(answer: Answer, catalog: Catalog, resources: tuple[Resource, ...]) -> dict[str, Any]:
+    body = entry_dict(answer.entry, catalog) if answer.entry else dict(_EMPTY_ENTRY)
+    declined = answer.status == "declined"
+    return {
+        "query": answer.query,
+        "status": answer.status,
+        "score": answer.score,
+        "close_call": answer.close_call,
+        **body,
+        "candidates": [{"id": c.id, "question": c.question, "score": c.score} for c in answer.candidates],
+        "message": answer.safety_message,
+        "resources": [resource_dict(r) for r in resources] if declined else [],
+    }
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
+def entry_markdown(entry: Entry, catalog: Catalog, heading: str = "##") -> str:
+    """A pasteable markdown digest of one entry."""
+    lines = [
+        f"{heading} {_md_escape(entry.question)}",
+        "",
+        f"**Verdict: {verdict_label(entry.verdict)}**: {verdict_meaning(entry.verdict)}",
+        "",
+    ]
+    if entry.answer:
+        lines += [_md_escape(entry.answer), ""]
+    if entry.claims:
+        lines.append("Claims:")
+        lines += [
+            f"{n}. {_md_escape(c.text)} ({_md_escape('; '.join(c.citations))})" if c.citations
+            else f"{n}. {_md_escape(c.text)}"
+            for n, c in enumerate(entry.claims, 1)
+        ]  # fmt: skip
+        lines.append("")
+    if entry.caveats:
+        lines.append("Caveats:")
+        lines += [f"- {_md_escape(c)}" for c in entry.caveats]
+        lines.append("")
+    for warning in catalog.outdated_warnings(entry):
+        lines += [f"> {_md_escape(warning)}", ""]
+    meta = [f"id `{entry.id}`"]
+    if entry.reviewed:
+        meta.append(f"reviewed {entry.reviewed}")
+    sources = catalog.sources_of(entry)
+    if sources:
+        meta.append("sources: " + ", ".join(_md_escape(s.title) for s in sources))
+    lines += ["_" + "; ".join(meta) + "_", ""]
+    return "\n".join(lines)
