@@ -331,10 +331,13 @@ def _decode(path: Path, report: _FileReport) -> str | None:
     return text
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem or "\\t" in problem:
-        return "a tab character cannot indent YAML; use spaces"
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            return "a tab character cannot indent YAML; use spaces"
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}"
 
@@ -349,7 +352,7 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        report.error(name, (mark.line + 1) if mark else 1, _yaml_message(exc))
+        report.error(name, (mark.line + 1) if mark else 1, _yaml_message(exc, text))
         return [], []
     except yaml.YAMLError as exc:
         report.error(name, 1, f"YAML error: {exc}")
@@ -398,7 +401,8 @@ def check_references(
     for entry in entries:
         if entry.id in seen:
             first = seen[entry.id]
-            report.error(entry.file, entry.line, f"duplicate entry id {entry.id!r} (first at {first.file}:{first.line})")
+            where = f"{first.file}:{first.line}"
+            report.error(entry.file, entry.line, f"duplicate entry id {entry.id!r} (first at {where})")
         else:
             seen[entry.id] = entry
     for entry in entries:

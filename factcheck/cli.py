@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from factcheck.engine import Engine
-    from factcheck.model import Answer
+    from factcheck.model import Answer, Entry
 
 EPILOG = (
     "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
@@ -52,13 +52,13 @@ app = typer.Typer(
 )
 
 
-class Color(str, Enum):
+class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
-class AskFormat(str, Enum):
+class AskFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
@@ -66,13 +66,13 @@ class AskFormat(str, Enum):
     markdown = "markdown"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     text = "text"
     json = "json"
     ids = "ids"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -272,7 +272,9 @@ def list_entries(
     verdict: Annotated[
         list[str] | None, typer.Option("--verdict", "-v", help="Only this verdict (repeatable).")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag (repeatable).")
+    ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only entries whose text contains this (any case).")
     ] = None,
@@ -311,13 +313,15 @@ def list_entries(
         list_view(console(color), entries)
 
 
-def filter_entries(entries: Sequence[Any], verdicts: Sequence[str], tags: Sequence[str], search: str | None) -> list[Any]:
+def filter_entries(
+    entries: Sequence[Entry], verdicts: Sequence[str], tags: Sequence[str], search: str | None
+) -> list[Entry]:
     needle = search.casefold() if search else None
     chosen = []
     for entry in entries:
         if verdicts and entry.verdict not in verdicts:
             continue
-        if tags and not set(t.lower() for t in tags) & set(entry.tags):
+        if tags and not {t.lower() for t in tags} & set(entry.tags):
             continue
         if needle is not None:
             haystack = " ".join([entry.id, entry.question, *entry.aliases, entry.answer or ""]).casefold()
@@ -329,7 +333,9 @@ def filter_entries(entries: Sequence[Any], verdicts: Sequence[str], tags: Sequen
 
 @app.command()
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Entry id (see `factcheck list`).", autocompletion=_complete_ids)],
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Entry id (see `factcheck list`).", autocompletion=_complete_ids)
+    ],
     json_: JsonOption = False,
     fmt: Annotated[ShowFormat | None, typer.Option("--format", "-f", help="text (default), json, markdown.")] = None,
     data: DataOption = None,

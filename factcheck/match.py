@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factcheck.model import Candidate, Catalog, Entry
+from factcheck.model import Candidate, Entry
 
 # Field weights: a word in the question or an alias says far more than one in the body.
 PHRASING_WEIGHT = 1.0
@@ -127,6 +127,7 @@ class Index:
     idf: dict[str, float]
     max_idf: float
     words: dict[str, str]  # indexed surface word -> its stem, for typo correction
+    vocabulary: tuple[str, ...]  # the keys of `words`, as rapidfuzz wants a sequence
     lexicon: Lexicon
 
 
@@ -173,13 +174,9 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
         idf=idf,
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         words=words,
+        vocabulary=tuple(words),
         lexicon=lexicon,
     )
-
-
-@lru_cache(maxsize=1)
-def _word_list(index: Index) -> tuple[str, ...]:
-    return tuple(index.words)
 
 
 def _correct(word: str, index: Index) -> str | None:
@@ -188,7 +185,7 @@ def _correct(word: str, index: Index) -> str | None:
         return None
     from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
 
-    best = process.extractOne(word, _word_list(index), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    best = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
     return best[0] if best else None
 
 

@@ -1,0 +1,75 @@
+"""Shared fixtures: a small data file, a CLI runner, and a pinned environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+MINI_YAML = """\
+sources:
+  - id: ip-tracing
+    title: Do police trace every IP address?
+    kind: fact-check digest
+    outdated_warning: This fact-check may be outdated.
+  - id: ncmec-leads
+    title: How does NCMEC work with police?
+entries:
+  - id: police-trace-every-ip
+    question: Do police trace every IP address involved in CSAM investigations?
+    verdict: "false"
+    aliases:
+      - cops track every single ip address
+      - police follow up on all IPs
+    answer: No. Police prioritise leads rather than tracing every address.
+    claims:
+      - text: An IP address is a starting point.
+        citations: ["ip-tracing [1][2]"]
+    caveats: [The sources are digests.]
+    tags: [ip-addresses, police]
+    related: [cybertipline-who-runs]
+    reviewed: 2026-11-22
+  - id: cybertipline-who-runs
+    question: Is the CyberTipline run by the FBI?
+    verdict: "false"
+    aliases: [does the fbi operate the cybertipline]
+    answer: No. NCMEC operates the CyberTipline.
+    claims:
+      - text: NCMEC operates the CyberTipline.
+        citations: ["ncmec-leads [1]"]
+    caveats: [One source calls it the FBI's.]
+    tags: [ncmec, cybertipline]
+    reviewed: 2026-11-22
+  - id: isp-log-retention
+    question: How long do internet providers keep IP address logs?
+    verdict: unproven
+    tags: [isp]
+"""
+
+
+@pytest.fixture(autouse=True)
+def pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Same results locally and in CI: no user data, colour or cache from the machine."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "FACTCHECK_DATA", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

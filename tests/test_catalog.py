@@ -1,0 +1,122 @@
+"""Loading and validating data files: every problem as FILE:LINE: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factcheck.catalog import bundled_data_path, load, validate
+from factcheck.errors import DataError
+from tests.conftest import write
+
+MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    verdict: unproven\n"
+
+
+def messages(paths: list[Path], strict: bool = False) -> list[str]:
+    return [str(p) for p in validate(paths, strict=strict)[1]]
+
+
+def test_mini_data_loads_with_sources_and_line_numbers(mini_data: Path) -> None:
+    catalog, problems = load([mini_data])
+    assert problems == []
+    assert [e.id for e in catalog.entries] == ["police-trace-every-ip", "cybertipline-who-runs", "isp-log-retention"]
+    first = catalog.get("police-trace-every-ip")
+    assert first is not None and first.line == 9
+    assert first.claims[0].citations == ("ip-tracing [1][2]",)
+    assert first.reviewed == "2026-11-22"
+    assert catalog.outdated_warnings(first) == ("This fact-check may be outdated.",)
+
+
+def test_file_with_only_required_keys_is_valid(tmp_path: Path) -> None:
+    catalog, problems = validate([write(tmp_path, MINIMAL)])
+    assert catalog is not None and problems == []
+
+
+def test_unquoted_boolean_verdict_is_read_as_the_verdict(tmp_path: Path) -> None:
+    catalog, _ = validate([write(tmp_path, MINIMAL.replace("unproven", "false"))])
+    assert catalog is not None and catalog.entries[0].verdict == "false"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (MINIMAL.replace("unproven", "flase"), ":4: unknown verdict 'flase' (did you mean 'false'?)"),
+        (MINIMAL + "    verdict: true\n", ":5: duplicate key 'verdict' in an entry (first at line 4)"),
+        (MINIMAL.replace("a-claim", "A Claim"), ":2: entry id 'A Claim' must be a lowercase slug"),
+        (MINIMAL + "    aliases: just one string\n", ":5: aliases must be a list, got text"),
+        (MINIMAL + "    reviewed: last week\n", ":5: reviewed must be a date written YYYY-MM-DD"),
+        ("entries:\n  - id: x\n    verdict: true\n", ":2: entry 'x' is missing question"),
+        ("entries: {}\n", ":1: entries must be a list, got a mapping"),
+        ("sources: []\n", ":1: missing 'entries:'"),
+        ("entries:\n\t- id: x\n", ":2: a tab character cannot indent YAML; use spaces"),
+        ("entries: [\n", ":2: YAML syntax error"),
+        ("", ":1: file is empty"),
+        ("# only a comment\n", ":1: file is empty"),
+        (MINIMAL + "    related: [nowhere]\n", ":2: entry 'a-claim' is related to unknown id 'nowhere'"),
+        (
+            MINIMAL + "    claims:\n      - text: A claim.\n        citations: [unknown-source]\n",
+            ":2: entry 'a-claim' cites undeclared source 'unknown-source'",
+        ),
+    ],
+)
+def test_problems_name_file_and_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    catalog, problems = validate([path])
+    assert catalog is None
+    assert any(str(p).startswith(str(path) + expected) for p in problems), [str(p) for p in problems]
+
+
+def test_unknown_key_is_a_warning_naming_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    caveat: [typo]\n")
+    catalog, problems = validate([path])
+    assert catalog is not None
+    assert [str(p) for p in problems] == [
+        f"{path}:5: warning: unknown key 'caveat' in an entry (did you mean 'caveats'?)"
+    ]
+    strict_catalog, strict_problems = validate([path], strict=True)
+    assert strict_catalog is None and any("unknown key 'caveat'" in str(p) for p in strict_problems)
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    first = write(tmp_path, MINIMAL, "one.yaml")
+    second = write(tmp_path, MINIMAL, "two.yaml")
+    assert messages([first, second]) == [f"{second}:2: duplicate entry id 'a-claim' (first at {first}:2)"]
+
+
+def test_not_utf8_missing_and_directory(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"entries:\n  - id: caf\xe9\n")
+    assert messages([latin]) == [f"{latin}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+    assert messages([tmp_path / "nope.yaml"]) == [f"{tmp_path / 'nope.yaml'}:1: no such file"]
+    assert messages([tmp_path]) == [f"{tmp_path}:1: is a directory, not a data file"]
+
+
+def test_strict_requires_what_curated_entries_carry(tmp_path: Path, mini_data: Path) -> None:
+    strict = messages([mini_data], strict=True)
+    assert strict == [
+        f"{mini_data}:34: entry 'isp-log-retention' needs an answer, at least one claim with a citation, "
+        "caveats, a reviewed date (--strict)"
+    ]
+    assert messages([mini_data]) == []
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
+    bomb = "\n".join(lines) + "\nentries:\n  - id: x\n    question: q\n    verdict: true\n    aliases: *a11\n"
+    catalog, problems = validate([write(tmp_path, bomb)])
+    assert catalog is None
+    assert problems, "an alias bomb must produce a problem"
+
+
+def test_load_raises_data_error_with_every_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("unproven", "nope") + "  - id: b\n    question: 3\n    verdict: true\n")
+    with pytest.raises(DataError) as caught:
+        load([path])
+    assert len(caught.value.problems) == 2
+
+
+def test_bundled_data_is_found() -> None:
+    assert bundled_data_path().name == "claims.yaml"
+    assert bundled_data_path("safety.yaml").is_file()

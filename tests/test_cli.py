@@ -1,0 +1,186 @@
+"""The real CLI through typer's runner: stdout, stderr and exit codes apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from factcheck import __version__
+from factcheck.cli import app
+from tests.conftest import write
+
+CONTRACT_KEYS = {
+    "query", "status", "score", "candidates", "id", "question", "verdict", "answer",
+    "claims", "caveats", "sources", "reviewed", "outdated",
+}  # fmt: skip
+
+
+def run(runner: CliRunner, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_ask_answers_in_plain_text_when_piped(runner: CliRunner, mini_data: Path) -> None:
+    result = run(runner, "ask", "--data", str(mini_data), "do", "cops", "trace", "every", "IP?")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "FALSE" in out and "The sources contradict the claim." in out
+    assert "Do police trace every IP address involved in CSAM investigations?" in out
+    assert "1. An IP address is a starting point.  [ip-tracing [1][2]]" in out
+    assert "This fact-check may be outdated." in out
+    assert "reviewed 2026-11-22" in out and "Related: cybertipline-who-runs" in out
+    assert "\x1b[" not in out, "no colour codes in a pipe"
+
+
+def test_ask_json_is_the_contract(runner: CliRunner, mini_data: Path) -> None:
+    result = run(runner, "ask", "--json", "--data", str(mini_data), "is the cybertipline run by the fbi?")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert CONTRACT_KEYS <= set(data)
+    assert data["status"] == "answered" and data["id"] == "cybertipline-who-runs"
+    assert data["verdict"] == "false" and data["outdated"] is False
+    assert data["claims"] == [{"text": "NCMEC operates the CyberTipline.", "citations": ["ncmec-leads [1]"]}]
+    assert data["sources"][0]["id"] == "ncmec-leads"
+    assert 0 <= data["score"] <= 100
+    assert [c["id"] for c in data["candidates"]][0] == "cybertipline-who-runs"
+    assert len(data["candidates"]) <= 3
+
+
+def test_ask_no_match_exits_1_with_suggestions_on_stderr(runner: CliRunner, mini_data: Path) -> None:
+    result = run(runner, "ask", "--data", str(mini_data), "what is the best pizza topping in naples")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "No confident match for: what is the best pizza topping in naples" in result.stderr
+
+
+def test_ask_no_match_json_has_empty_entry_and_candidates(runner: CliRunner, mini_data: Path) -> None:
+    result = run(runner, "ask", "--json", "--top", "2", "--data", str(mini_data), "recipe for police cake")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["status"] == "no_match" and data["id"] is None and data["claims"] == []
+    assert len(data["candidates"]) <= 2
+
+
+@pytest.mark.parametrize("question", [[], [""], ["   "]])
+def test_empty_question_is_a_usage_error(runner: CliRunner, mini_data: Path, question: list[str]) -> None:
+    result = run(runner, "ask", "--data", str(mini_data), *question)
+    assert result.exit_code == 2
+    assert "question is empty" in result.stderr
+
+
+def test_batch_from_stdin_keeps_order_and_exit_code(runner: CliRunner, mini_data: Path) -> None:
+    lines = "is the cybertipline run by the fbi\n\n   \nhow long do isps keep ip logs\nbanana bread\n"
+    result = run(runner, "ask", "--json", "--data", str(mini_data), "-", input=lines)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["answered", "answered", "no_match"]
+    assert [r["id"] for r in rows] == ["cybertipline-who-runs", "isp-log-retention", None]
+    assert result.exit_code == 1
+    ok = run(runner, "ask", "-q", "--data", str(mini_data), "-", input="is the cybertipline run by the fbi\n")
+    assert (ok.exit_code, ok.stdout) == (0, "false\n")
+
+
+def test_formats_verdict_and_markdown(runner: CliRunner, mini_data: Path) -> None:
+    verdict = run(runner, "ask", "-f", "verdict", "--data", str(mini_data), "does the fbi run the cybertipline")
+    assert verdict.stdout == "false\n"
+    markdown = run(runner, "ask", "-f", "markdown", "--data", str(mini_data), "does the fbi run the cybertipline")
+    assert markdown.stdout.startswith("## Is the CyberTipline run by the FBI?")
+    assert "**Verdict: False**" in markdown.stdout
+
+
+def test_color_always_and_never(runner: CliRunner, mini_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["ask", "--data", str(mini_data), "does the fbi run the cybertipline"]
+    assert "\x1b[" in run(runner, *args, "--color", "always").stdout
+    assert "\x1b[" not in run(runner, *args, "--color", "never").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" in run(runner, *args, "--color", "always").stdout
+
+
+def test_markup_and_escapes_in_query_are_shown_literally(runner: CliRunner, mini_data: Path) -> None:
+    query = "[bold red]police trace every ip[/] \x1b[31m"
+    result = run(runner, "ask", "--color", "always", "--min-score", "0", "--data", str(mini_data), query)
+    assert result.exit_code == 0
+    assert "[bold red]police trace every ip[/]" in result.stdout
+    assert "\x1b[31m" not in result.stdout
+    missed = run(runner, "ask", "--color", "always", "--data", str(mini_data), "[link=http://x]zzz[/link] \x1b]0;t\x07")
+    assert "[link=http://x]zzz[/link]" in missed.stderr
+    assert "\x1b]0;" not in missed.stderr
+
+
+def test_list_text_json_ids_and_filters(runner: CliRunner, mini_data: Path) -> None:
+    text = run(runner, "list", "--data", str(mini_data))
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[0].split()[:2] == ["police-trace-every-ip", "False"]
+    rows = json.loads(run(runner, "list", "--json", "--data", str(mini_data)).stdout)
+    assert [r["id"] for r in rows] == ["police-trace-every-ip", "cybertipline-who-runs", "isp-log-retention"]
+    assert set(rows[0]) >= {"id", "question", "verdict", "tags"}
+    ids = run(runner, "list", "-f", "ids", "--verdict", "unproven", "--data", str(mini_data))
+    assert ids.stdout == "isp-log-retention\n"
+    tagged = run(runner, "list", "-f", "ids", "--tag", "ncmec", "--data", str(mini_data))
+    assert tagged.stdout == "cybertipline-who-runs\n"
+    searched = run(runner, "list", "-f", "ids", "--search", "FBI", "--data", str(mini_data))
+    assert searched.stdout == "cybertipline-who-runs\n"
+    bad = run(runner, "list", "--verdict", "maybe", "--data", str(mini_data))
+    assert bad.exit_code == 2 and "unknown verdict 'maybe'" in bad.stderr
+
+
+def test_show_by_id_and_unknown_id(runner: CliRunner, mini_data: Path) -> None:
+    shown = run(runner, "show", "--json", "isp-log-retention", "--data", str(mini_data))
+    assert shown.exit_code == 0
+    data = json.loads(shown.stdout)
+    assert (data["id"], data["verdict"], data["answer"], data["claims"]) == ("isp-log-retention", "unproven", None, [])
+    missing = run(runner, "show", "isp-log-retentoin", "--data", str(mini_data))
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        "factcheck: error: no entry with id 'isp-log-retentoin' (did you mean: isp-log-retention?)"
+    )
+
+
+def test_invalid_data_is_refused_with_exit_2_and_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    verdict: maybe\n")
+    for args in (["ask", "q"], ["list"], ["show", "x"]):
+        result = run(runner, *args, "--data", str(bad))
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"{bad}:4: unknown verdict 'maybe'")
+        assert "Traceback" not in result.stderr
+
+
+def test_data_from_environment_path_list(runner: CliRunner, mini_data: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    extra = write(
+        tmp_path, "entries:\n  - id: extra-entry\n    question: Is the moon cheese?\n    verdict: false\n", "x.yaml"
+    )
+    monkeypatch.setenv("FACTCHECK_DATA", f"{mini_data}:{extra}")
+    rows = json.loads(run(runner, "list", "--json").stdout)
+    assert [r["id"] for r in rows][-1] == "extra-entry" and len(rows) == 4
+
+
+def test_validate_reports_and_exit_codes(runner: CliRunner, mini_data: Path, tmp_path: Path) -> None:
+    ok = run(runner, "validate", str(mini_data))
+    assert ok.exit_code == 0 and ok.stdout.startswith("ok: 3 entries, 2 sources")
+    strict = run(runner, "validate", "--strict", str(mini_data))
+    assert strict.exit_code == 1
+    assert f"{mini_data}:34: entry 'isp-log-retention' needs an answer" in strict.stderr
+    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    verdict: nope\n    verdict: true\n")
+    result = run(runner, "validate", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:4: unknown verdict 'nope'" in result.stderr
+    assert f"{bad}:5: duplicate key 'verdict'" in result.stderr
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    assert run(runner, "--version").stdout == f"factcheck {__version__}\n"
+    helped = run(runner, "--help")
+    assert helped.exit_code == 0
+    assert "Examples:" in helped.stdout and "Exit codes:" in helped.stdout
+    for command in ("ask", "list", "show", "validate", "resources"):
+        sub = run(runner, command, "-h")
+        assert sub.exit_code == 0 and "Usage:" in sub.stdout, command
+
+
+def test_resources_lists_only_the_known_channels(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "resources", "--json").stdout)
+    contacts = {r["contact"] for r in data}
+    assert "https://report.cybertip.org/" in contacts
+    assert "0808 1000 900" in contacts
