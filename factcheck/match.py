@@ -31,6 +31,10 @@ TYPO_MIN_LENGTH = 4
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio needed to read an unknown word as an indexed one
 MAX_QUERY_TERMS = 400  # a pasted page is ranked by its first distinct words
 
+RERANK_DEPTH = 20  # BM25 shortlist re-ranked by similarity
+RANK_MIX = 0.5  # share of similarity (vs relative BM25) in the final ranking
+BETA = 1.0  # F-beta weighting of question share vs phrasing share
+
 # Defaults chosen on bench/questions.yaml (see README "Matching").
 ANSWER_THRESHOLD = 50.0
 CLOSE_CALL_RATIO = 0.92
@@ -47,10 +51,12 @@ class Lexicon:
 
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    # Derived once, for speed: the longest variant of each first word.
+    longest_from: dict[str, int] = field(default_factory=dict, init=False, compare=False)
 
-    @property
-    def longest_phrase(self) -> int:
-        return max((len(k) for k in self.synonyms), default=1)
+    def __post_init__(self) -> None:
+        for variant in self.synonyms:
+            self.longest_from[variant[0]] = max(self.longest_from.get(variant[0], 0), len(variant))
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> Lexicon:
@@ -74,8 +80,9 @@ def normalise(text: str) -> str:
     """Unicode-fold, drop accents, lowercase, and reduce punctuation to single spaces."""
     text = _URL.sub(" ", text)
     text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
     text = _NON_WORD.sub(" ", text)
     return _UNDERSCORE.sub(" ", text).strip()
@@ -94,12 +101,14 @@ def stem_all(words: Sequence[str]) -> list[str]:
 
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'."""
-    if not lexicon.synonyms:
+    longest_from = lexicon.longest_from
+    if not longest_from:
         return words
     out: list[str] = []
-    i, longest = 0, lexicon.longest_phrase
-    while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
+    i, count = 0, len(words)
+    while i < count:
+        longest = longest_from.get(words[i], 0)
+        for size in range(min(longest, count - i), 0, -1):
             target = lexicon.synonyms.get(tuple(words[i : i + size]))
             if target is not None:
                 out.extend(target)
@@ -111,10 +120,9 @@ def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     return out
 
 
-def content_words(text: str, lexicon: Lexicon) -> list[str]:
+def content_words(words: list[str], lexicon: Lexicon) -> list[str]:
     """Normalised words after synonyms, without stopwords (not yet stemmed)."""
-    words = apply_synonyms(normalise(text).split(), lexicon)
-    return [w for w in words if w not in lexicon.stopwords]
+    return [w for w in apply_synonyms(words, lexicon) if w not in lexicon.stopwords]
 
 
 @dataclass(frozen=True)
@@ -126,34 +134,44 @@ class Index:
     postings: dict[str, tuple[tuple[int, float], ...]]  # stem -> ((doc, impact), ...)
     idf: dict[str, float]
     max_idf: float
-    words: dict[str, str]  # indexed surface word -> its stem, for typo correction
-    vocabulary: tuple[str, ...]  # the keys of `words`, as rapidfuzz wants a sequence
+    phrasings: tuple[tuple[frozenset[str], ...], ...]  # per entry: stems of its question and each alias
+    terms: tuple[frozenset[str], ...]  # per entry: every stem it contains, body included
+    known: frozenset[str]  # every word of the entries and the lexicon, before synonyms
+    vocabulary: tuple[str, ...]  # `known` as a sequence, for rapidfuzz typo correction
     lexicon: Lexicon
 
 
-def _entry_bags(entry: Entry, lexicon: Lexicon) -> tuple[list[str], list[str]]:
-    phrasings = [entry.question, *entry.aliases]
+def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[list[str]], list[str]]:
+    """Content words of each phrasing (question, aliases), and of the body; records raw words in `known`."""
+
+    def words_of(text: str) -> list[str]:
+        raw = normalise(text).split()
+        known.update(raw)
+        return content_words(raw, lexicon)
+
+    phrasings = [words_of(text) for text in (entry.question, *entry.aliases)]
     body = [entry.answer or "", *(c.text for c in entry.claims), " ".join(entry.tags)]
     body.append(entry.id.replace("-", " "))
-    return (
-        [w for text in phrasings for w in content_words(text, lexicon)],
-        [w for text in body for w in content_words(text, lexicon)],
-    )
+    return phrasings, [w for text in body for w in words_of(text)]
 
 
 def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
     bags: list[Counter[str]] = []
-    words: dict[str, str] = {}
+    known: set[str] = set(lexicon.stopwords)
+    known.update(w for variant in lexicon.synonyms for w in variant)
+    phrasing_sets: list[tuple[frozenset[str], ...]] = []
     for entry in entries:
-        phrasing_words, body_words = _entry_bags(entry, lexicon)
-        surface = phrasing_words + body_words
+        phrasing_words, body_words = _entry_texts(entry, lexicon, known)
+        surface = [w for p in phrasing_words for w in p] + body_words
         stems = stem_all(surface)
-        words.update(zip(surface, stems, strict=True))
+        stem_of = dict(zip(surface, stems, strict=True))
+        phrasing_sets.append(tuple(frozenset(stem_of[w] for w in p) for p in phrasing_words if p))
         bag: Counter[str] = Counter()
-        for stem in stems[: len(phrasing_words)]:
+        split = len(surface) - len(body_words)
+        for stem in stems[:split]:
             bag[stem] += PHRASING_WEIGHT
-        for stem in stems[len(phrasing_words) :]:
+        for stem in stems[split:]:
             bag[stem] += BODY_WEIGHT
         bags.append(bag)
     n = max(len(bags), 1)
@@ -172,9 +190,11 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
         questions=tuple(e.question for e in entries),
         postings={t: tuple(p) for t, p in postings.items()},
         idf=idf,
+        phrasings=tuple(phrasing_sets),
+        terms=tuple(frozenset(bag) for bag in bags),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
-        words=words,
-        vocabulary=tuple(words),
+        known=frozenset(known),
+        vocabulary=tuple(sorted(known)),
         lexicon=lexicon,
     )
 
@@ -191,15 +211,14 @@ def _correct(word: str, index: Index) -> str | None:
 
 def query_terms(query: str, index: Index) -> list[str]:
     """Distinct stems of the query, typos corrected; unknown words kept (they lower the score)."""
-    words = list(dict.fromkeys(content_words(query, index.lexicon)))[:MAX_QUERY_TERMS]
-    terms = []
-    for word, stem in zip(words, stem_all(words), strict=True):
-        if stem not in index.idf and word not in index.words:
-            corrected = _correct(word, index)
-            if corrected is not None:
-                stem = index.words[corrected]
-        terms.append(stem)
-    return list(dict.fromkeys(terms))
+    raw = normalise(query).split()
+    corrections: dict[str, str | None] = {}
+    for word in dict.fromkeys(raw):
+        if word not in index.known and len(corrections) < MAX_QUERY_TERMS:
+            corrections[word] = _correct(word, index)
+    words = [corrections.get(w) or w for w in raw]  # typos first, so 'law enforcment' meets its synonym
+    content = list(dict.fromkeys(content_words(words, index.lexicon)))[:MAX_QUERY_TERMS]
+    return list(dict.fromkeys(stem_all(content)))
 
 
 def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
@@ -211,19 +230,47 @@ def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
     for term in terms:
         for doc, impact in index.postings.get(term, ()):
             totals[doc] = totals.get(doc, 0.0) + impact
-    # The information in the question: unknown words weigh as much as the rarest known one.
-    information = sum(index.idf.get(t, index.max_idf) for t in terms)
+    if not totals:
+        return []
     # Stable ordering: ties go to the entry that comes first in the data.
-    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, 0)]
+    pool = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, RERANK_DEPTH)]
+    # The information in the question: unknown words weigh as much as the rarest known one.
+    weight = {t: index.idf.get(t, index.max_idf) for t in terms}
+    information = sum(weight.values())
+    top_total = pool[0][1]
+    scored = []
+    for doc, total in pool:
+        similarity = _similarity(terms, weight, information, doc, index)
+        key = RANK_MIX * similarity + (1 - RANK_MIX) * total / top_total
+        scored.append((key, doc, similarity))
+    scored.sort(key=lambda item: (-item[0], item[1]))
     return [
-        Candidate(
-            id=index.ids[doc],
-            question=index.questions[doc],
-            score=round(min(100.0, 100.0 * total / information), 1),
-            raw=total,
-        )
-        for doc, total in best
+        Candidate(id=index.ids[doc], question=index.questions[doc], score=round(100.0 * sim, 1), raw=key)
+        for key, doc, sim in scored[: max(top, 0)]
     ]
+
+
+def _similarity(terms: list[str], weight: dict[str, float], information: float, doc: int, index: Index) -> float:
+    """How much of the question the entry accounts for, and of its closest phrasing the question says.
+
+    Both are IDF-weighted shares; their harmonic mean is high only when the question and
+    one way of asking the entry's question largely coincide.
+    """
+    entry_terms = index.terms[doc]
+    question_share = sum(weight[t] for t in terms if t in entry_terms) / information
+    asked = set(terms)
+    phrasing_share = 0.0
+    for phrasing in index.phrasings[doc]:
+        total = sum(index.idf[t] for t in phrasing)
+        if total:
+            phrasing_share = max(phrasing_share, sum(index.idf[t] for t in phrasing if t in asked) / total)
+    if not question_share or not phrasing_share:
+        return 0.0
+    return combine(question_share, phrasing_share)
+
+
+def combine(question_share: float, phrasing_share: float) -> float:
+    return (1 + BETA**2) * question_share * phrasing_share / (BETA**2 * phrasing_share + question_share)
 
 
 @dataclass(frozen=True)
