@@ -108,7 +108,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Lines
 
 
 def data_paths(data: Sequence[Path] | None) -> list[Path]:
-    from factcheck.catalog import bundled_data_path, data_paths_from_env
+    from factcheck.cache import bundled_data_path, data_paths_from_env  # yaml-free: a cache hit skips yaml
 
     if data:
         return list(data)
@@ -423,6 +423,160 @@ def resources(json_: JsonOption = False, color: ColorOption = Color.auto) -> Non
     from factcheck.render import resources_view
 
     resources_view(console(color), policy.resources)
+
+
+class ExportFormat(StrEnum):
+    claimreview = "claimreview"
+    markdown = "markdown"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`.
+
+    An interrupted or failed run leaves any previous file whole and no temporary behind.
+    """
+    import tempfile
+    from contextlib import suppress
+
+    target = path.resolve() if path.exists() else path
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@app.command()
+def export(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="ID", help="Only these entries, in this order (default: all).",
+                       autocompletion=_complete_ids, show_default=False),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="claimreview (schema.org JSON-LD) or markdown (a digest by tag)."),
+    ] = ExportFormat.claimreview,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", metavar="URL", show_default=False,
+                     help="Page hosting the fact-checks; each review's url is URL#id "
+                     "(default: the placeholder https://example.org/factcheck/)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                     help="Write to FILE (replaced whole, never half-written) instead of stdout."),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Export fact-checks as schema.org ClaimReview JSON-LD or as a markdown digest.
+
+    Examples:
+
+      factcheck export --base-url https://example.net/checks/ -o claimreview.json
+
+      factcheck export cybertipline-who-runs police-trace-every-ip
+
+      factcheck export --format markdown -o digest.md
+    """
+    from factcheck import claimreview
+    from factcheck.catalog import load
+
+    url = claimreview.DEFAULT_BASE_URL if base_url is None else base_url.strip()
+    if not url.startswith(("https://", "http://")) or len(url.split("://", 1)[1].split("#")[0]) == 0:
+        fail(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
+    try:
+        catalog, warnings = load(data_paths(data))
+    except FactcheckError as error:
+        report_error(error)
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
+    entries = list(catalog.entries)
+    if ids:
+        from factcheck.engine import suggest_ids
+        from factcheck.errors import UnknownEntryError
+
+        entries = []
+        for entry_id in dict.fromkeys(ids):
+            entry = catalog.get(entry_id)
+            if entry is None:
+                report_error(UnknownEntryError(entry_id, suggest_ids(entry_id, [e.id for e in catalog.entries])))
+            entries.append(entry)
+    if fmt is ExportFormat.markdown:
+        text = claimreview.export_markdown(entries, catalog)
+    else:
+        document = claimreview.export_document(entries, catalog, url)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        fail(f"{output}: cannot write: {error.strerror or error}")
+
+
+@app.command("import")
+def import_claimreview(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="ClaimReview JSON-LD: one object, a list or an @graph; '-' reads stdin."),
+    ],
+) -> None:
+    """Convert schema.org ClaimReview JSON-LD into factcheck YAML (written to stdout).
+
+    Unknown ratings become "unproven" with the original rating kept as a caveat; review
+    the result, then check it with `factcheck validate`.
+
+    Examples:
+
+      factcheck import claimreview.json > imported.yaml
+
+      factcheck export | factcheck import -
+    """
+    from factcheck import claimreview
+
+    name = "<stdin>" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except FileNotFoundError:
+        fail(f"{name}: no such file")
+    except IsADirectoryError:
+        fail(f"{name}: is a directory, not a JSON-LD file")
+    except OSError as error:
+        fail(f"{name}: cannot read: {error.strerror or error}")
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        fail(f"{name}: not valid UTF-8 (byte {error.start})")
+    except json.JSONDecodeError as error:
+        fail(f"{name}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}")
+    except RecursionError:
+        fail(f"{name}: JSON nested too deeply")
+    try:
+        entries = claimreview.from_claimreview(document)
+        text = claimreview.entries_to_yaml(
+            entries, header=f"Imported from ClaimReview JSON-LD ({name}); check with `factcheck validate`."
+        )
+    except FactcheckError as error:
+        fail(f"{name}: {error}", error.exit_code)
+    if not entries:
+        typer.echo(f"factcheck: warning: {name}: no ClaimReview objects found", err=True)
+    sys.stdout.write(text)
 
 
 def main() -> None:

@@ -1,0 +1,423 @@
+"""Exchange formats: schema.org ClaimReview (JSON-LD) out and in, and a markdown digest. Pure.
+
+No terminal, no typer: the CLI's `export` and `import` commands call these functions
+and write the result.
+
+Export (`to_claimreview`, `export_document`)
+    One ClaimReview per entry, following Google's fact-check markup (claimReviewed,
+    reviewRating, url required; author, datePublished, itemReviewed recommended).
+
+    url            `base_url + "#" + id`. DEFAULT_BASE_URL (https://example.org/factcheck/)
+                   is a documentation placeholder: pass the address of the page that
+                   really hosts the fact-checks when publishing.
+    author         the Organization "factcheck".
+    datePublished  the entry's `reviewed` date (left out when the entry has none).
+    reviewRating   alternateName is the verdict label ("Mostly true"); rated verdicts
+                   also carry a number on a 1-5 scale (RATING_VALUES):
+                   true 5, mostly-true 4, mixed 3, mostly-false 2, false 1.
+                   unproven and explainer are not points on that scale: they carry the
+                   label only, no ratingValue/bestRating/worstRating.
+    itemReviewed   a Claim; its alternateName lists the entry's aliases. Who first made
+                   a claim is not recorded in the data, so Claim.author/appearance
+                   (recommended, not required) are left out rather than invented.
+    identifier     the factcheck id; reviewBody the answer; keywords the tags;
+                   citation the cited sources.
+
+Import (`from_claimreview`, `entries_to_yaml`)
+    Reads back id (identifier, else the url's #fragment, else a slug of the claim),
+    question, verdict (by label or slug, any case; a bare number only on our own 1-5
+    scale), answer, aliases, tags and reviewed. A rating it does not recognise becomes
+    "unproven" and the original rating is kept as a caveat ("Original rating: ...").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from factcheck.errors import ExitCode, FactcheckError
+from factcheck.model import VERDICTS, Catalog, Entry, verdict_label, verdict_meaning
+
+SCHEMA_CONTEXT = "https://schema.org"
+DEFAULT_BASE_URL = "https://example.org/factcheck/"
+AUTHOR_NAME = "factcheck"
+
+# The documented number-to-text rating scale (worst 1, best 5). Verdicts not listed here
+# (unproven, explainer) carry no numeric rating, only their label.
+RATING_VALUES: dict[str, int] = {"true": 5, "mostly-true": 4, "mixed": 3, "mostly-false": 2, "false": 1}
+BEST_RATING = 5
+WORST_RATING = 1
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MAX_SLUG = 60
+# Keys in the order the curated data writes them (factcheck.catalog.ENTRY_KEYS).
+_YAML_KEYS = (
+    "id", "question", "verdict", "aliases", "answer", "claims",
+    "caveats", "tags", "related", "reviewed",
+)  # fmt: skip
+
+
+class ClaimReviewError(FactcheckError):
+    """Input that cannot be read as ClaimReview JSON-LD."""
+
+    exit_code = ExitCode.USAGE
+
+
+# --------------------------------------------------------------------------- export
+
+
+def review_url(base_url: str, entry_id: str) -> str:
+    """`https://site/page#entry-id` (any fragment already on base_url is replaced)."""
+    return base_url.split("#", 1)[0] + "#" + entry_id
+
+
+def to_claimreview(entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
+    """One entry as a standalone ClaimReview JSON-LD object."""
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": verdict_label(entry.verdict),
+        "description": verdict_meaning(entry.verdict),
+    }
+    if entry.verdict in RATING_VALUES:
+        rating.update(ratingValue=RATING_VALUES[entry.verdict], bestRating=BEST_RATING, worstRating=WORST_RATING)
+    claim: dict[str, Any] = {"@type": "Claim"}
+    if entry.aliases:
+        claim["alternateName"] = list(entry.aliases)
+    sources = catalog.sources_of(entry)
+    review: dict[str, Any] = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "identifier": entry.id,
+        "url": review_url(base_url, entry.id),
+        "name": entry.question,
+        "claimReviewed": entry.question,
+        "datePublished": entry.reviewed,
+        "author": {"@type": "Organization", "name": AUTHOR_NAME, "url": base_url.split("#", 1)[0]},
+        "reviewRating": rating,
+        "itemReviewed": claim,
+        "reviewBody": entry.answer,
+        "keywords": list(entry.tags),
+        "citation": [_citation(s.id, s.title, s.url) for s in sources],
+    }
+    return {key: value for key, value in review.items() if value not in (None, "", [])}
+
+
+def _citation(source_id: str, title: str, url: str | None) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "identifier": source_id, "name": title}
+    if url:
+        work["url"] = url
+    return work
+
+
+def export_document(entries: Iterable[Entry], catalog: Catalog, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
+    """Many entries as one JSON-LD document: `{"@context": ..., "@graph": [ClaimReview, ...]}`."""
+    graph = []
+    for entry in entries:
+        review = to_claimreview(entry, catalog, base_url)
+        del review["@context"]  # inherited from the document
+        graph.append(review)
+    return {"@context": SCHEMA_CONTEXT, "@graph": graph}
+
+
+def export_markdown(entries: Sequence[Entry], catalog: Catalog) -> str:
+    """A readable digest: entries grouped under their first (main) tag, in data order."""
+    from factcheck.views import _md_escape, entry_markdown
+
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.tags[0] if entry.tags else "", []).append(entry)
+    untagged = groups.pop("", [])
+    sections = list(groups.items())
+    if untagged:
+        sections.append(("", untagged))
+    lines = [
+        "# factcheck: fact-checks by topic",
+        "",
+        f"{len(entries)} entries. Each appears under its first tag; its other tags are listed with it.",
+        "",
+    ]
+    lines += [f"- {_md_escape(tag) or 'untagged'} ({len(group)})" for tag, group in sections]
+    parts = ["\n".join(lines) + "\n\n"]
+    for tag, group in sections:
+        parts.append(f"## {_md_escape(tag) if tag else 'Untagged'}\n\n")
+        for entry in group:
+            body = entry_markdown(entry, catalog, heading="###").rstrip("\n")
+            if len(entry.tags) > 1:
+                body += "\n\n_also tagged: " + ", ".join(_md_escape(t) for t in entry.tags[1:]) + "_"
+            parts.append(body + "\n\n")
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+# --------------------------------------------------------------------------- import
+
+
+def slugify(text: str, fallback: str = "claim") -> str:
+    """A factcheck id from any text: ASCII-folded, lowercase, hyphenated, at most 60 chars."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > _MAX_SLUG:
+        cut = slug[:_MAX_SLUG]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug or fallback
+
+
+def _is_claimreview(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    types = node.get("@type")
+    names = types if isinstance(types, list) else [types]
+    if any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview" for t in names):
+        return True
+    return types is None and "claimReviewed" in node
+
+
+def _reviews(obj: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every ClaimReview in a single object, a list, or an @graph (nested lists allowed)."""
+    if depth > 20:
+        raise ClaimReviewError("JSON-LD nested too deeply")
+    if isinstance(obj, list):
+        return [r for item in obj for r in _reviews(item, depth + 1)]
+    if not isinstance(obj, dict):
+        raise ClaimReviewError(f"expected a JSON object, a list or an @graph, got {_json_kind(obj)}")
+    if "@graph" in obj and not _is_claimreview(obj):
+        graph = obj["@graph"]
+        return _reviews(graph if isinstance(graph, list) else [graph], depth + 1)
+    return [obj] if _is_claimreview(obj) else []
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value as text: strings, {"@value": ...}, numbers; the first of a list."""
+    if isinstance(value, list):
+        for item in value:
+            text = _text(item)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        for key in ("@value", "value", "name"):
+            if key in value:
+                return _text(value[key])
+        return None
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _texts(value: Any, split_commas: bool = False) -> list[str]:
+    """Every text value of a property that may hold one value or a list.
+
+    With split_commas, a single string is read as a comma-separated list (schema.org's
+    `keywords` convention); items of a real list are never split.
+    """
+    if split_commas and isinstance(value, str):
+        value = value.split(",")
+    items = value if isinstance(value, list) else [value]
+    found = (_text(item) for item in items)
+    return list(dict.fromkeys(text for text in found if text))
+
+
+def _first_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, dict)), None)
+    return value if isinstance(value, dict) else {}
+
+
+def _label_key(text: str) -> str:
+    return " ".join(re.sub(r"[-_]+", " ", text).casefold().split())
+
+
+_VERDICT_BY_LABEL: dict[str, str] = {}
+for _slug, (_label, _meaning) in VERDICTS.items():
+    _VERDICT_BY_LABEL[_label_key(_slug)] = _slug
+    _VERDICT_BY_LABEL[_label_key(_label)] = _slug
+_VERDICT_BY_VALUE = {value: slug for slug, value in RATING_VALUES.items()}
+
+
+def _number(value: Any) -> float | None:
+    text = _text(value)
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def verdict_from_rating(rating: Any) -> tuple[str, str | None]:
+    """(verdict, original rating text when it was not recognised)."""
+    if isinstance(rating, str):  # a bare textual rating
+        rating = {"alternateName": rating}
+    rating = _first_dict(rating)
+    name = _text(rating.get("alternateName")) or _text(rating.get("name"))
+    if name is not None and _label_key(name) in _VERDICT_BY_LABEL:
+        return _VERDICT_BY_LABEL[_label_key(name)], None
+    value, best, worst = (_number(rating.get(k)) for k in ("ratingValue", "bestRating", "worstRating"))
+    # Google assumes best 5 and worst 1 when they are left out.
+    best = BEST_RATING if best is None else best
+    worst = WORST_RATING if worst is None else worst
+    on_our_scale = (best, worst) == (BEST_RATING, WORST_RATING) and value is not None and value.is_integer()
+    if name is None and on_our_scale and int(value or 0) in _VERDICT_BY_VALUE:
+        return _VERDICT_BY_VALUE[int(value or 0)], None
+    if name is None and value is None:
+        return "unproven", "Original rating: none given."
+    original = name or ""
+    if value is not None:
+        number = f"{value:g} on a {worst:g}-{best:g} scale"
+        original = f"{original} ({number})" if original else number
+    return "unproven", f"Original rating: {original}"
+
+
+def _date(value: Any) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _entry_id(review: dict[str, Any], question: str) -> str:
+    identifier = _text(review.get("identifier"))
+    if identifier:
+        return identifier if _SLUG.match(identifier) else slugify(identifier)
+    url = _text(review.get("url")) or _text(review.get("@id")) or ""
+    fragment = url.split("#", 1)[1] if "#" in url else ""
+    if _SLUG.match(fragment):
+        return fragment
+    return slugify(question)
+
+
+def review_to_entry(review: dict[str, Any]) -> dict[str, Any]:
+    """One ClaimReview object as a factcheck entry dict (keys as in the YAML data)."""
+    claim = _first_dict(review.get("itemReviewed"))
+    question = (
+        _text(review.get("claimReviewed"))
+        or _text(claim.get("text"))
+        or _text(claim.get("name"))
+        or _text(review.get("name"))
+        or _text(review.get("headline"))
+    )
+    if question is None:
+        where = _text(review.get("url")) or _text(review.get("identifier")) or "a ClaimReview"
+        raise ClaimReviewError(f"{where} has no claimReviewed text")
+    verdict, original = verdict_from_rating(review.get("reviewRating"))
+    entry: dict[str, Any] = {"id": _entry_id(review, question), "question": question, "verdict": verdict}
+    aliases = [a for a in _texts(claim.get("alternateName")) if a != question]
+    if aliases:
+        entry["aliases"] = aliases
+    answer = _text(review.get("reviewBody")) or _text(_first_dict(review.get("reviewRating")).get("ratingExplanation"))
+    if answer:
+        entry["answer"] = answer
+    if original:
+        entry["caveats"] = [original]
+    tags = list(dict.fromkeys(t.lower() for t in _texts(review.get("keywords"), split_commas=True)))
+    if tags:
+        entry["tags"] = tags
+    reviewed = _date(review.get("datePublished"))
+    if reviewed:
+        entry["reviewed"] = reviewed
+    return entry
+
+
+def from_claimreview(obj: Any) -> list[dict[str, Any]]:
+    """Entry dicts from parsed JSON-LD: one ClaimReview, a list, or a document with @graph.
+
+    Nodes of other types in a list or graph are skipped; a single object that is not a
+    ClaimReview is an error. Ids are made unique with -2, -3, ... suffixes.
+    """
+    reviews = _reviews(obj)
+    if not reviews and isinstance(obj, dict) and "@graph" not in obj:
+        kind = _text(obj.get("@type")) or "an object without @type"
+        raise ClaimReviewError(f"expected a ClaimReview, got {kind}")
+    entries = [review_to_entry(r) for r in reviews]
+    seen: set[str] = set()
+    for entry in entries:
+        base, n = entry["id"], 1
+        while entry["id"] in seen:
+            n += 1
+            suffix = f"-{n}"
+            entry["id"] = base[: _MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        seen.add(entry["id"])
+    return entries
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def entries_to_yaml(entries: Sequence[dict[str, Any]], header: str | None = None) -> str:
+    """Entry dicts as a factcheck data file (`entries:` list) that `factcheck validate` accepts.
+
+    Verdicts are always double-quoted (`"false"` unquoted would be a YAML boolean), the
+    review date is written as a YAML date, and text is escaped by the YAML emitter.
+    """
+    import yaml
+
+    class _Quoted(str):
+        pass
+
+    class _Flow(list):  # type: ignore[type-arg]
+        pass
+
+    class _Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)  # indent lists under their key, like the data
+
+    def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        # PyYAML folds a lone NEL/LS/PS/CR break it wrote in a plain or single-quoted
+        # scalar into a space when reading it back; double quotes escape them instead.
+        style = '"' if any(c in value for c in "\r\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _text)
+    _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+    _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
+    documents = []
+    for raw in entries:
+        missing = [k for k in ("id", "question", "verdict") if not raw.get(k)]
+        if missing:
+            raise ClaimReviewError(f"entry {raw.get('id')!r} is missing {', '.join(missing)}")
+        entry: dict[str, Any] = {}
+        for key in _YAML_KEYS:
+            value = raw.get(key)
+            if value in (None, "", [], ()):
+                continue
+            if key == "verdict":
+                value = _Quoted(value)
+            elif key == "reviewed":
+                value = dt.date.fromisoformat(str(value))
+            elif key == "tags":
+                value = _Flow(value)
+            elif key == "claims":
+                value = [
+                    {"text": c["text"], **({"citations": list(c["citations"])} if c.get("citations") else {})}
+                    for c in value
+                ]
+            elif isinstance(value, tuple):
+                value = list(value)
+            entry[key] = value
+        documents.append(entry)
+    body = yaml.dump(
+        {"entries": documents},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+    prefix = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines()) if header else ""
+    return prefix + body
