@@ -36,8 +36,11 @@ RANK_MIX = 0.5  # share of similarity (vs relative BM25) in the final ranking
 BETA = 1.0  # F-beta weighting of question share vs phrasing share
 
 # Defaults chosen on bench/questions.yaml (see README "Matching").
-ANSWER_THRESHOLD = 50.0
-CLOSE_CALL_RATIO = 0.92
+# Answer only when the best score reaches ANSWER_THRESHOLD and it leads the runner-up
+# (on the ranking key, 0-1) by MIN_MARGIN; within CLOSE_MARGIN it answers but says so.
+ANSWER_THRESHOLD = 65.0
+MIN_MARGIN = 0.05
+CLOSE_MARGIN = 0.15
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -283,12 +286,16 @@ class Decision:
 def decide(
     candidates: Sequence[Candidate],
     threshold: float = ANSWER_THRESHOLD,
-    close_ratio: float = CLOSE_CALL_RATIO,
+    min_margin: float = MIN_MARGIN,
 ) -> Decision:
-    """Answer when the best score clears the threshold; flag a runner-up that is nearly as good."""
+    """Answer when the best score clears the threshold and clearly leads the runner-up.
+
+    Two nearly equal entries mean the question is ambiguous between them: rather than
+    guess, it is not answered and both are offered ("did you mean").
+    """
     if not candidates:
         return Decision(None, False, False)
     best = candidates[0]
-    answered = best.score >= threshold
-    close = len(candidates) > 1 and candidates[1].raw >= close_ratio * best.raw
-    return Decision(best, answered, answered and close)
+    margin = best.raw - candidates[1].raw if len(candidates) > 1 else best.raw
+    answered = best.score >= threshold and margin >= min(min_margin, best.raw)
+    return Decision(best, answered, answered and margin < CLOSE_MARGIN)

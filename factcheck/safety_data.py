@@ -1,79 +1,357 @@
-"""Load and check data/safety.yaml into a SafetyPolicy."""
+"""Load and check data/safety.yaml into a SafetyPolicy.
+
+The file (see its own comments) has:
+
+  message:     the deterrence text shown instead of an answer
+  resources:   the help and reporting channels (only those in shared/RESOURCES.md)
+  patterns:    named lists of regular expressions, matched against the folded query
+               (see factcheck.safety.fold). A pattern may use another list by name
+               as `{name}`: it stands for "any pattern of that list".
+  rules:       each rule is a mapping {name, all: [lists], unless: [lists]}; it
+               declines a query when every list in `all` matches and none in
+               `unless` does. A plain list [a, b] is short for {all: [a, b]}.
+  exceptions:  optional patterns that stop every rule.
+
+`validate_policy_file` reports every problem with the line it is on.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
-from factcheck.safety import Resource, SafetyPolicy
+from factcheck.safety import Resource, Rule, SafetyPolicy
 
 PURPOSES = ("report", "help")
+TOP_KEYS = ("message", "resources", "patterns", "rules", "exceptions")
+RULE_KEYS = ("name", "all", "unless")
+RESOURCE_KEYS = ("purpose", "where", "name", "contact")
+
+_NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
+_REF_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # {name}; never a quantifier like {2} or {0,3}
+
+Path_ = tuple[Any, ...]  # where a value sits in the document: ("patterns", "material", 3)
+
+
+class _Compiler:
+    """Checks a parsed safety document and compiles it; problems carry document paths."""
+
+    def __init__(self, data: object, every_list: bool = True) -> None:
+        self.data = data
+        self.every_list = every_list  # False: compile only the lists rules use (faster load)
+        self.problems: list[tuple[Path_, str]] = []
+        self.sources: dict[str, list[str]] = {}
+        self.expanded: dict[str, str | None] = {}
+        self.compiled: dict[str, re.Pattern[str]] = {}
+        self.rules: list[Rule] = []
+        self.exceptions: list[re.Pattern[str]] = []
+        self._check()
+
+    def bad(self, path: Path_, message: str) -> None:
+        self.problems.append((path, message))
+
+    # -- the document -----------------------------------------------------------------
+    def _check(self) -> None:
+        data = self.data
+        if not isinstance(data, dict):
+            self.bad((), "the safety file must be a mapping with message, resources, patterns and rules")
+            return
+        for key in data:
+            if key not in TOP_KEYS:
+                self.bad((key,), f"unknown key {key!r} (expected: {', '.join(TOP_KEYS)})")
+        message = data.get("message")
+        if not isinstance(message, str) or not message.strip():
+            self.bad(("message",), "'message' must be non-empty text")
+        self._resources(data.get("resources"))
+        self._patterns(data.get("patterns"))
+        self._rules(data.get("rules"))
+        self._exceptions(data.get("exceptions"))
+
+    def _resources(self, resources: object) -> None:
+        if not isinstance(resources, list) or not resources:
+            self.bad(("resources",), "'resources' must be a non-empty list of help and reporting channels")
+            return
+        for i, resource in enumerate(resources):
+            path = ("resources", i)
+            if not isinstance(resource, dict):
+                self.bad(path, "a resource must be a mapping with purpose, where, name and contact")
+                continue
+            for key in resource:
+                if key not in RESOURCE_KEYS:
+                    self.bad((*path, key), f"unknown resource key {key!r} (expected: {', '.join(RESOURCE_KEYS)})")
+            for key in RESOURCE_KEYS:
+                value = resource.get(key)
+                if not isinstance(value, str) or not value.strip():
+                    self.bad((*path, key) if key in resource else path, f"resource {key!r} must be non-empty text")
+            purpose = resource.get("purpose")
+            if isinstance(purpose, str) and purpose not in PURPOSES:
+                self.bad((*path, "purpose"), f"resource purpose {purpose!r} must be one of: {', '.join(PURPOSES)}")
+
+    def _patterns(self, patterns: object) -> None:
+        if not isinstance(patterns, dict) or not patterns:
+            self.bad(("patterns",), "'patterns' must map names to lists of regular expressions")
+            return
+        for name, items in patterns.items():
+            path = ("patterns", name)
+            if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+                self.bad(path, f"pattern list name {name!r} must be lowercase letters, digits and _")
+                continue
+            if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
+                self.bad(path, f"pattern list {name!r} must be a non-empty list of regular expressions (text)")
+                continue
+            self.sources[name] = items
+        for name in self.sources:
+            self._expand(name, ())
+        needed = set(self.expanded) if self.every_list else self._used_lists()
+        broken: set[str] = set()
+        for name, source in self.expanded.items():
+            if source is None or name not in needed:
+                continue
+            try:
+                self.compiled[name] = re.compile(source)
+            except re.error:
+                broken.add(name)
+        for name in broken:
+            self._diagnose(name, broken)
+
+    def _used_lists(self) -> set[str]:
+        rules = self.data.get("rules") if isinstance(self.data, dict) else None
+        used: set[str] = set()
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict):
+                names = [*(rule.get("all") or []), *(rule.get("unless") or [])]
+            else:
+                names = rule if isinstance(rule, list) else []
+            used.update(n for n in names if isinstance(n, str))
+        return used
+
+    def _diagnose(self, name: str, broken: set[str]) -> None:
+        """Report which pattern of a list that does not compile is at fault (slow path only).
+
+        A list fails when one of its own patterns is wrong, or when it uses a list that is
+        itself wrong: that one is reported where it is, not everywhere it is used."""
+        found = False
+        for j, item in enumerate(self.sources[name]):
+            if any(ref in broken for ref in _REF_RE.findall(item)):
+                found = True
+                continue
+            text = self._expand_text(item, ("patterns", name, j), ())
+            if text is None:
+                continue
+            try:
+                re.compile(text)
+            except re.error as exc:
+                message = f"pattern {item!r} in {name!r} is not a valid regular expression: {exc}"
+                self.bad(("patterns", name, j), message)
+                found = True
+        if not found:  # each pattern compiles alone, not together (e.g. a group name used twice)
+            try:
+                re.compile(self.expanded[name] or "")
+            except re.error as exc:
+                self.bad(("patterns", name), f"pattern list {name!r} is not a valid regular expression: {exc}")
+
+    def _expand(self, name: str, stack: tuple[str, ...]) -> str | None:
+        """The list as one alternation with every {name} replaced; None when broken."""
+        if name in self.expanded:
+            return self.expanded[name]
+        if name in stack:
+            return None  # reported where the cycle closes
+        parts: list[str] = []
+        ok = True
+        for j, item in enumerate(self.sources[name]):
+            text = self._expand_text(item, ("patterns", name, j), (*stack, name))
+            if text is None:
+                ok = False
+                continue
+            parts.append(f"(?:{text})")
+        result = "(?:" + "|".join(parts) + ")" if ok else None
+        self.expanded[name] = result
+        return result
+
+    def _expand_text(self, item: str, path: Path_, stack: tuple[str, ...]) -> str | None:
+        ok = True
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal ok
+            ref = match.group(1)
+            if ref not in self.sources:
+                self.bad(path, f"pattern {item!r} uses unknown pattern list {{{ref}}}")
+                ok = False
+                return ""
+            if ref in stack:
+                self.bad(path, f"pattern {item!r} uses {{{ref}}}, which uses this list again (a cycle)")
+                ok = False
+                return ""
+            expanded = self._expand(ref, stack)
+            if expanded is None:
+                ok = False
+                return ""
+            return expanded
+
+        text = _REF_RE.sub(replace, item)
+        return text if ok else None
+
+    def _compile(self, source: str, path: Path_, what: str) -> re.Pattern[str] | None:
+        try:
+            return re.compile(source)
+        except re.error as exc:
+            self.bad(path, f"{what} is not a valid regular expression: {exc}")
+            return None
+
+    def _names(self, value: object, path: Path_, what: str, required: bool) -> list[re.Pattern[str]] | None:
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.bad(path, f"{what} must be a {'non-empty ' if required else ''}list of pattern list names")
+            return None
+        compiled: list[re.Pattern[str]] = []
+        ok = True
+        for j, name in enumerate(value):
+            if not isinstance(name, str) or name not in self.sources:
+                hint = f" (known: {', '.join(self.sources)})" if self.sources else ""
+                self.bad((*path, j), f"{what} names unknown pattern list {name!r}{hint}")
+                ok = False
+            elif name in self.compiled:
+                compiled.append(self.compiled[name])
+            else:
+                ok = False  # the list itself is broken and already reported
+        return compiled if ok else None
+
+    def _rules(self, rules: object) -> None:
+        if not isinstance(rules, list) or not rules:
+            self.bad(("rules",), "'rules' must be a non-empty list")
+            return
+        seen: set[str] = set()
+        for i, rule in enumerate(rules):
+            path = ("rules", i)
+            if isinstance(rule, list):
+                rule = {"all": rule}
+                all_path: Path_ = path
+            elif isinstance(rule, dict):
+                all_path = (*path, "all")
+                for key in rule:
+                    if key not in RULE_KEYS:
+                        self.bad((*path, key), f"unknown rule key {key!r} (expected: {', '.join(RULE_KEYS)})")
+            else:
+                self.bad(path, "a rule must be a mapping {name, all, unless} or a list of pattern list names")
+                continue
+            name = rule.get("name", f"rule {i + 1}")
+            if not isinstance(name, str) or not name.strip():
+                self.bad((*path, "name"), "a rule's 'name' must be non-empty text")
+                name = f"rule {i + 1}"
+            elif name in seen:
+                self.bad((*path, "name"), f"two rules are named {name!r}")
+            seen.add(name)
+            all_ = self._names(rule.get("all"), all_path, f"rule {name!r}: 'all'", required=True)
+            unless = self._names(rule.get("unless"), (*path, "unless"), f"rule {name!r}: 'unless'", required=False)
+            if all_ is not None and unless is not None:
+                self.rules.append(Rule(name, tuple(all_), tuple(unless)))
+
+    def _exceptions(self, exceptions: object) -> None:
+        if exceptions is None:
+            return
+        if not isinstance(exceptions, list) or not all(isinstance(e, str) and e for e in exceptions):
+            self.bad(("exceptions",), "'exceptions' must be a list of regular expressions (text)")
+            return
+        for j, item in enumerate(exceptions):
+            text = self._expand_text(item, ("exceptions", j), ())
+            if text is not None:
+                compiled = self._compile(text, ("exceptions", j), f"exception {item!r}")
+                if compiled is not None:
+                    self.exceptions.append(compiled)
+
+    def policy(self) -> SafetyPolicy:
+        assert isinstance(self.data, dict) and not self.problems
+        return SafetyPolicy(
+            rules=tuple(self.rules),
+            exceptions=tuple(self.exceptions),
+            message=self.data["message"].strip(),
+            resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
+        )
 
 
 def policy_problems(data: object, file: str) -> list[Problem]:
-    """Every problem with a parsed safety document (line numbers are not tracked here)."""
-    problems: list[Problem] = []
-
-    def bad(message: str) -> None:
-        problems.append(Problem(file, 1, message))
-
-    if not isinstance(data, dict):
-        return [Problem(file, 1, "safety file must be a mapping")]
-    if not isinstance(data.get("message"), str) or not data["message"].strip():
-        bad("safety 'message' must be non-empty text")
-    patterns = data.get("patterns") or {}
-    if not isinstance(patterns, dict):
-        bad("safety 'patterns' must map names to lists of regular expressions")
-        patterns = {}
-    for name, items in patterns.items():
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            bad(f"pattern list {name!r} must be a list of text")
-            continue
-        for item in items:
-            try:
-                re.compile(item)
-            except re.error as exc:
-                bad(f"pattern {item!r} in {name!r} is not a valid regular expression: {exc}")
-    for rule in data.get("rules") or []:
-        if not isinstance(rule, list) or not rule:
-            bad(f"rule {rule!r} must be a non-empty list of pattern names")
-            continue
-        for name in rule:
-            if name not in patterns:
-                bad(f"rule {rule!r} names unknown pattern list {name!r}")
-    for resource in data.get("resources") or []:
-        if not isinstance(resource, dict) or not all(
-            isinstance(resource.get(k), str) for k in ("purpose", "where", "name", "contact")
-        ):
-            bad(f"resource {resource!r} needs text purpose, where, name and contact")
-        elif resource["purpose"] not in PURPOSES:
-            bad(f"resource purpose {resource['purpose']!r} must be one of: {', '.join(PURPOSES)}")
-    return problems
-
-
-def _alternation(items: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{i})" for i in items))
+    """Every problem with a parsed safety document (no line numbers: all on line 1)."""
+    return [Problem(file, 1, message) for _, message in _Compiler(data).problems]
 
 
 def policy_from_mapping(data: dict, file: str = "safety.yaml") -> SafetyPolicy:
-    problems = policy_problems(data, file)
+    """Compile an already parsed safety document (raises DataError)."""
+    compiler = _Compiler(data, every_list=False)
+    if compiler.problems:
+        raise DataError([Problem(file, 1, message) for _, message in compiler.problems])
+    return compiler.policy()
+
+
+def _read(path: Path) -> tuple[object, Callable[[Path_], int], list[Problem]]:
+    """Parse the file: (data, line of a document path, problems found while parsing)."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, lambda _: 1, [Problem(file, 1, f"cannot read safety rules: {exc}")]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with it
+    try:
+        node = yaml.compose(text, Loader=loader)
+        data = loader("").construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, lambda _: 1, [Problem(file, line, f"not valid YAML: {exc.problem or exc}")]
+    except yaml.YAMLError as exc:
+        return None, lambda _: 1, [Problem(file, 1, f"not valid YAML: {exc}")]
+    lines: dict[Path_, int] = {}
+    problems = [Problem(file, line, message) for line, message in _index_lines(node, (), lines)]
+
+    def line_of(where: Path_) -> int:
+        while where and where not in lines:
+            where = where[:-1]
+        return lines.get(where, 1)
+
+    return data, line_of, problems
+
+
+def _index_lines(node: Node | None, path: Path_, lines: dict[Path_, int]) -> Iterator[tuple[int, str]]:
+    """Record the line of every value by document path; yield duplicate keys as problems."""
+    if node is None:
+        return
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else repr(key_node)
+            if key in seen:
+                yield key_node.start_mark.line + 1, f"duplicate key {key!r} (the later one would win)"
+            seen.add(key)
+            yield from _index_lines(value_node, (*path, key), lines)
+            if isinstance(value_node, (MappingNode, SequenceNode)):
+                lines[(*path, key)] = key_node.start_mark.line + 1  # point at the key, not the block
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _index_lines(item, (*path, i), lines)
+
+
+def validate_policy_file(path: Path) -> list[Problem]:
+    """Every problem in a safety rules file, as FILE:LINE: message (empty when it is usable)."""
+    data, line_of, problems = _read(path)
     if problems:
-        raise DataError(problems)
-    patterns = {name: _alternation(items) for name, items in (data.get("patterns") or {}).items()}
-    return SafetyPolicy(
-        rules=tuple(tuple(patterns[name] for name in rule) for rule in data.get("rules") or []),
-        exceptions=tuple(re.compile(p) for p in data.get("exceptions") or []),
-        message=data["message"].strip(),
-        resources=tuple(Resource(**r) for r in data.get("resources") or []),
-    )
+        return problems
+    compiler = _Compiler(data)
+    return [Problem(str(path), line_of(where), message) for where, message in compiler.problems]
 
 
 def load_policy(path: Path) -> SafetyPolicy:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DataError([Problem(str(path), 1, f"cannot read safety rules: {exc}")]) from None
-    return policy_from_mapping(data, str(path))
+    """Load and compile a safety rules file (raises DataError listing every problem)."""
+    data, line_of, problems = _read(path)
+    if problems:
+        raise DataError(problems)
+    compiler = _Compiler(data, every_list=False)
+    if compiler.problems:
+        raise DataError([Problem(str(path), line_of(where), message) for where, message in compiler.problems])
+    return compiler.policy()

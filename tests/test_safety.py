@@ -1,0 +1,415 @@
+"""The safety gate: queries that seek abuse material or evasion of investigators are declined.
+
+Covers folding (leetspeak, spelled-out letters, look-alikes), each family of rules in
+data/safety.yaml on harmful and legitimate examples, the whole dev set bench/safety.yaml,
+the checks on the rules file (with line numbers), speed on 1 MB of text, and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from factcheck.catalog import bundled_data_path
+from factcheck.cli import app
+from factcheck.errors import DataError
+from factcheck.safety import (
+    HEAD_CHARS,
+    SafetyPolicy,
+    declining_rule,
+    examined_parts,
+    fold,
+    fold_variants,
+    seeks_harm,
+)
+from factcheck.safety_data import load_policy, policy_from_mapping, policy_problems, validate_policy_file
+
+REPO = Path(__file__).resolve().parent.parent
+SAFETY_FILE = bundled_data_path("safety.yaml")
+BENCH = yaml.safe_load((REPO / "bench" / "safety.yaml").read_text(encoding="utf-8"))
+
+# The only channels the tool may print (shared/RESOURCES.md), exactly as written there.
+KNOWN_CONTACTS = {
+    "https://report.cybertip.org/",
+    "1-800-843-5678 (1-800-THE-LOST)",
+    "https://www.iwf.org.uk/report",
+    "https://www.inhope.org/",
+    "local emergency number",
+    "1-888-773-8368 (1.888.PREVENT)",
+    "0808 1000 900",
+    "+44 1372 847 161",
+}
+STOP_IT_NOW = ("1-888-773-8368 (1.888.PREVENT)", "0808 1000 900", "+44 1372 847 161")
+
+
+@pytest.fixture(scope="module")
+def policy() -> SafetyPolicy:
+    return load_policy(SAFETY_FILE)
+
+
+# --- folding ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Where can I find CP?", " where can i find cp "),
+        ("c.s.a.m", " csam "),
+        ("C S A M where to find", " csam where to find "),
+        ("c - p links", " cp links "),
+        ("wher 2 get c p", " wher 2 get cp "),
+        ("ch1ld p0rn", " child porn "),
+        ("k1dd13 p0rn", " kiddie porn "),
+        ("ch!ld pr0n", " child pron "),
+        ("cp!", " cp "),  # trailing "!" is punctuation, not an "i"
+        ("chiId", " chiid "),  # capital I for l: matched by the rules' letter classes
+        ("pooooorn", " poorn "),
+        ("Ｃ Ｐ", " cp "),  # full-width letters
+        ("\u0441\u0440 links", " cp links "),  # Cyrillic look-alikes
+        ("c\u200bp", " cp "),  # zero-width space
+        ("can\u2019t", " cant "),
+        ("I'm 3rd", " im 3rd "),  # ordinals are not leetspeak
+        ("2024", " 2024 "),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_variants_split_digits_and_read_1_as_l() -> None:
+    assert " cp 4 sale " in fold_variants("cp4sale")
+    assert " links " in fold_variants("1inks")
+    assert fold_variants("plain words") == [" plain words "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_fold_gives_plain_words_and_never_fails(text: str) -> None:
+    for folded in fold_variants(text):
+        assert re.fullmatch(r" (?:[a-z0-9]+ )*", folded) or folded == "  "
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_seeks_harm_never_fails(policy: SafetyPolicy, text: str) -> None:
+    assert seeks_harm(text, policy) in (True, False)
+
+
+# --- the rules, family by family ---------------------------------------------------------
+
+HARMFUL = {
+    # seeking: first person, how to / where, requests, imperatives, search style
+    "seek-first-person": ["can police see me download cp on a vpn", "im trying to find cp", "if i look at cp"],
+    "seek-how-to": ["how do i find pedo groups online", "safest way to look at child porn", "how 2 get chld prn"],
+    "seek-where": ["where do pedos get their cp", "wher 2 get c p", "ch!ld pr0n where", "wheres the cp"],
+    "seek-which-place": ["which sites have cp", "what websites still host csam"],
+    "seek-request": ["links to csam", "anyone got a csam link", "looking for child porn", "send me c-p vids"],
+    "seek-imperative": ["buy cp online", "download csam"],
+    "seek-bare-slang": ["k1dd13 p0rn", "free kid porn"],
+    "seek-search-style": ["dark web cp sites", "cp 4 sale", "onion links child porn", "cp4sale"],
+    # evading detection
+    "evade-with-tool": ["which vpn doesnt keep logs for cp", "best encrypted messenger to share csam"],
+    "evade-unwatched-service": ["which cloud doesnt report cp"],
+    "evade-search-style": ["csam without hash detection"],
+    "evade-csam-detector": ["how to avoid ncmec", "how do i get past photodna"],
+    "evade-detection": [
+        "how to wipe my hard drive of child porn before the cops come",
+        "does incognito mode hide my cp searches from police",
+        "can i get caught looking at cp through a proxy",
+        "is downloading cp with a vpn safe",
+    ],
+    "evade-offender-advice": ["tips for pedos to not get caught", "im a pedo how do i not get caught"],
+    "evade-offender-tool": ["as a pedo what vpn should i get"],
+}
+
+LEGITIMATE = [
+    # the same words, asking how investigations work
+    "can a vpn get an innocent person blamed?",
+    "why is encryption a problem for investigators?",
+    "how do police catch people who download CSAM?",
+    "how do csam rings avoid getting caught",
+    "how do investigators know where to find csam on a seized laptop",
+    "does deleting abuse images stop forensic investigators recovering them",
+    "is viewing cp over tor traceable",  # a question about what police can trace, not a plan
+    "what tools do investigators use to find csam on p2p networks",
+    "tell us how police find cp",
+    "why do people want cp",
+    # law and consequences
+    "is it illegal to accidentally view csam",
+    "what happens if you download child porn",
+    "is it legal to view csam",
+    # reporting, accidents, worried parents and partners
+    "where do I report child abuse images I found",
+    "what should i do if i see csam on twitter",
+    "i found child porn on my husband's computer what do i do",
+    "how do i know if my son is looking at cp",
+    "can i report csam anonymously",
+    "how to get csam of me taken down",
+    "how do I hide my kid's location on instagram",
+    "as a moderator i see csam every day, how do i cope",
+    # "cp" that is not the material
+    "how to get more cp in pokemon go",
+    "how do i copy files with cp in linux",
+    # material-like words that are not the material
+    "how to get my child pronunciation right",
+    "is it ok to post naked baby photos on facebook",
+    "what is csam",
+    "csam",
+]
+
+
+def fires(policy: SafetyPolicy, name: str, query: str) -> bool:
+    """Whether the rule `name` on its own declines `query` (rules overlap; the first wins)."""
+    rule = next(r for r in policy.rules if r.name == name)
+    return any(rule.matches(text) for part in examined_parts(query) for text in fold_variants(part))
+
+
+@pytest.mark.parametrize(("rule", "query"), [(rule, q) for rule, qs in HARMFUL.items() for q in qs])
+def test_harmful_queries_are_declined_by_their_rule(policy: SafetyPolicy, rule: str, query: str) -> None:
+    assert seeks_harm(query, policy)
+    assert fires(policy, rule, query), declining_rule(query, policy)
+
+
+@pytest.mark.parametrize("query", LEGITIMATE)
+def test_legitimate_queries_are_answered(policy: SafetyPolicy, query: str) -> None:
+    assert declining_rule(query, policy) is None
+
+
+def test_every_rule_in_the_file_has_an_example(policy: SafetyPolicy) -> None:
+    assert {rule.name for rule in policy.rules} == set(HARMFUL)
+
+
+# --- the dev set and the matcher's benchmark ---------------------------------------------
+
+
+@pytest.mark.parametrize("query", BENCH["harmful"])
+def test_bench_harmful_is_declined(policy: SafetyPolicy, query: str) -> None:
+    assert seeks_harm(query, policy), fold(query)
+
+
+@pytest.mark.parametrize("query", BENCH["legitimate"])
+def test_bench_legitimate_is_not_declined(policy: SafetyPolicy, query: str) -> None:
+    assert not seeks_harm(query, policy), declining_rule(query, policy)
+
+
+def test_matcher_benchmark_questions_are_never_declined(policy: SafetyPolicy) -> None:
+    path = REPO / "bench" / "questions.yaml"
+    if not path.is_file():
+        pytest.skip("bench/questions.yaml is not there")
+    questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+    asked = [q for qs in questions.get("in_scope", {}).values() for q in qs] + list(questions.get("out_of_scope", []))
+    declined = [(q, declining_rule(q, policy)) for q in asked if seeks_harm(q, policy)]
+    assert declined == []
+
+
+# --- long text ------------------------------------------------------------------------------
+
+
+def test_one_megabyte_is_checked_in_well_under_a_second(policy: SafetyPolicy) -> None:
+    words = "how to where can i get the police vpn tor cp child porn download me my without caught so cant".split()
+    texts = [
+        " ".join(words[i % len(words)] for i in range(200_000))[:1_000_000],
+        "a" * 1_000_000,  # one enormous word
+        "c p " * 250_000,  # spelled-out letters all the way
+        "k1dd13 " * 150_000,  # leetspeak all the way
+        "i want to " * 100_000,
+    ]
+    for text in texts:
+        start = time.perf_counter()
+        seeks_harm(text, policy)
+        assert time.perf_counter() - start < 1.0
+
+
+def test_long_text_is_checked_at_its_start_and_its_end(policy: SafetyPolicy) -> None:
+    padding = "the weather was fine and we walked to the shops. " * 40_000
+    assert seeks_harm("where can i find cp? " + padding, policy)
+    assert seeks_harm(padding + " where can i find cp?", policy)
+    assert not seeks_harm(padding + " how do police catch people who download csam?", policy)
+    assert len(padding) > 10 * HEAD_CHARS
+
+
+def test_nothing_is_logged(policy: SafetyPolicy, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        seeks_harm("where can i find cp", policy)
+        seeks_harm("how do police find csam", policy)
+    assert caplog.records == []
+
+
+# --- the rules file -------------------------------------------------------------------------
+
+
+def test_bundled_safety_file_is_valid_and_lists_only_known_contacts(policy: SafetyPolicy) -> None:
+    assert validate_policy_file(SAFETY_FILE) == []
+    assert policy.message
+    assert {r.contact for r in policy.resources} == KNOWN_CONTACTS
+    assert {r.purpose for r in policy.resources} == {"report", "help"}
+
+
+MINIMAL = """\
+message: Not answered.
+resources:
+  - {purpose: help, where: Anywhere, name: A line, contact: "0808 1000 900"}
+patterns:
+  material:
+    - '\\bcp\\b'
+  seeking:
+    - '\\bwhere\\b'
+rules:
+  - [seeking, material]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "safety.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_minimal_file_with_list_rules_loads(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, MINIMAL))
+    assert seeks_harm("where is cp", policy)
+    assert not seeks_harm("what is cp", policy)
+
+
+def test_validate_reports_a_broken_regex_on_its_line(tmp_path: Path) -> None:
+    text = MINIMAL.replace("'\\bwhere\\b'", "'\\bwhere(\\b'")  # line 8
+    problems = validate_policy_file(write(tmp_path, text))
+    assert [(p.line, "not a valid regular expression" in p.message) for p in problems] == [(8, True)]
+    assert str(problems[0]).startswith(f"{tmp_path / 'safety.yaml'}:8: ")
+    with pytest.raises(DataError) as error:
+        load_policy(tmp_path / "safety.yaml")
+    assert error.value.problems[0].line == 8
+
+
+def test_validate_reports_an_unknown_pattern_name_on_its_line(tmp_path: Path) -> None:
+    text = MINIMAL + "  - name: evade\n    all: [material, evasion]\n"  # "evasion" on line 12
+    problems = validate_policy_file(write(tmp_path, text))
+    assert len(problems) == 1
+    assert problems[0].line == 12
+    assert "unknown pattern list 'evasion'" in problems[0].message
+
+
+def test_validate_reports_unknown_and_cyclic_references(tmp_path: Path) -> None:
+    text = MINIMAL.replace("'\\bwhere\\b'", "'{nowhere} {seeking}'")  # line 8
+    problems = validate_policy_file(write(tmp_path, text))
+    messages = " | ".join(p.message for p in problems)
+    assert {p.line for p in problems} == {8}
+    assert "{nowhere}" in messages and "cycle" in messages
+
+
+def test_validate_reports_yaml_errors_duplicates_and_shapes(tmp_path: Path) -> None:
+    problems = validate_policy_file(write(tmp_path, MINIMAL + "rules: [\n"))
+    assert len(problems) == 1 and "not valid YAML" in problems[0].message
+    problems = validate_policy_file(write(tmp_path, MINIMAL + "message: again\n"))
+    assert [(p.line, "duplicate key" in p.message) for p in problems] == [(11, True)]
+    broken = MINIMAL.replace("purpose: help", "purpose: advice").replace("message: Not answered.", "message: ''")
+    messages = [(p.line, p.message) for p in validate_policy_file(write(tmp_path, broken + "extra: 1\n"))]
+    assert (1, "'message' must be non-empty text") in messages
+    assert any(line == 3 and "purpose 'advice'" in m for line, m in messages)
+    assert any(line == 11 and "unknown key 'extra'" in m for line, m in messages)
+
+
+def test_problems_of_a_parsed_mapping() -> None:
+    data = yaml.safe_load(MINIMAL)
+    assert policy_problems(data, "x.yaml") == []
+    data["rules"].append({"name": "bad", "all": ["nothing"], "other": 1})
+    messages = [p.message for p in policy_problems(data, "x.yaml")]
+    assert any("unknown rule key 'other'" in m for m in messages)
+    assert any("unknown pattern list 'nothing'" in m for m in messages)
+    with pytest.raises(DataError):
+        policy_from_mapping(data)
+
+
+def test_unless_and_exceptions_stop_a_rule(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "  - [seeking, material]\n",
+        "  - name: seek\n    all: [seeking, material]\n    unless: [reporting]\n",
+    ).replace("patterns:\n", "patterns:\n  reporting:\n    - '\\breport\\b'\n")
+    policy = load_policy(write(tmp_path, text + "exceptions:\n  - '\\bpokemon\\b'\n"))
+    assert declining_rule("where is cp", policy) == "seek"
+    assert not seeks_harm("where do i report cp", policy)
+    assert not seeks_harm("where is cp in pokemon", policy)
+
+
+# --- the command line -----------------------------------------------------------------------
+
+FIXTURE = """\
+entries:
+  - id: police-trace-every-ip
+    question: Do police trace every IP address involved in CSAM investigations?
+    verdict: "false"
+    aliases: [cops track every single ip address]
+    answer: Fixture answer about prioritised leads.
+    claims:
+      - text: Fixture claim about IP addresses.
+        citations: []
+    tags: [police]
+    reviewed: 2026-11-22
+"""
+FIXTURE_TEXT = ("police-trace-every-ip", "Do police trace every IP", "Fixture answer", "Fixture claim")
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    path = tmp_path / "claims.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+def test_cli_declines_a_harmful_query_with_message_and_channels(data_file: Path) -> None:
+    runner = CliRunner()
+    query = "best vpn so police cant trace me downloading cp"
+    result = runner.invoke(app, ["ask", "--json", "--data", str(data_file), query])
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert answer["status"] == "declined"
+    assert answer["message"].strip()
+    assert answer["id"] is None
+    contacts = {r["contact"] for r in answer["resources"]}
+    assert "https://report.cybertip.org/" in contacts
+    assert set(STOP_IT_NOW) <= contacts
+    assert contacts <= KNOWN_CONTACTS
+    assert not any(text in result.stdout for text in FIXTURE_TEXT)
+
+    text = runner.invoke(app, ["ask", "--color", "never", "--data", str(data_file), query])
+    assert text.exit_code == 1
+    assert "report.cybertip.org" in text.stdout
+    assert not any(t in text.stdout + text.stderr for t in FIXTURE_TEXT)
+
+
+def test_cli_answers_legitimate_queries(data_file: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["ask", "--json", "--data", str(data_file), "do cops track every single ip address"])
+    assert result.exit_code == 0
+    answer = json.loads(result.stdout)
+    assert answer["status"] == "answered"
+    assert answer["id"] == "police-trace-every-ip"
+    for query in ("can a vpn get an innocent person blamed?", "how do police catch people who download csam?"):
+        result = runner.invoke(app, ["ask", "--json", "--data", str(data_file), query])
+        assert json.loads(result.stdout)["status"] != "declined", query
+
+
+def test_cli_batch_declines_only_the_harmful_line(data_file: Path) -> None:
+    lines = [
+        "do cops track every single ip address",
+        "where can i find cp",
+        "can a vpn get an innocent person blamed?",
+    ]
+    result = CliRunner().invoke(app, ["ask", "-", "--json", "--data", str(data_file)], input="\n".join(lines) + "\n")
+    assert result.exit_code == 1  # not every line was answered
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["query"] for a in answers] == lines
+    assert [a["status"] for a in answers][:2] == ["answered", "declined"]
+    assert answers[2]["status"] != "declined"
+    assert answers[0]["id"] == "police-trace-every-ip"
+    assert answers[1]["id"] is None
+    assert "https://report.cybertip.org/" in {r["contact"] for r in answers[1]["resources"]}
