@@ -184,3 +184,20 @@ def test_resources_lists_only_the_known_channels(runner: CliRunner) -> None:
     contacts = {r["contact"] for r in data}
     assert "https://report.cybertip.org/" in contacts
     assert "0808 1000 900" in contacts
+
+
+def test_validate_without_files_also_checks_the_safety_rules(
+    runner: CliRunner, mini_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import factcheck.catalog
+
+    real = factcheck.catalog.bundled_data_path
+    broken = write(tmp_path, "message: hi\npatterns:\n  material: ['(unclosed']\nrules: []\n", "safety.yaml")
+    def bundled(name: str = "claims.yaml") -> Path:
+        return broken if name == "safety.yaml" else real(name)
+
+    monkeypatch.setattr(factcheck.catalog, "bundled_data_path", bundled)
+    result = run(runner, "validate", "--data", str(mini_data))
+    assert result.exit_code == 1
+    assert f"{broken}:3:" in result.stderr
+    assert run(runner, "validate", str(mini_data)).exit_code == 0  # explicit files: only those
