@@ -153,17 +153,30 @@ def write_json(value: Any, compact: bool = False) -> None:
     sys.stdout.write(text + "\n")
 
 
+_CONTROL_TO_SPACE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
+
+
 def clean_argument(text: str) -> str:
-    """Arguments with undecodable bytes arrive as surrogates; make them printable text."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """Arguments with undecodable bytes arrive as surrogates; make them printable text.
+
+    Control characters (NUL, ESC, ...) become spaces, so no output format can echo them raw.
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").translate(_CONTROL_TO_SPACE)
 
 
 def stdin_questions() -> Iterator[str]:
-    """Non-empty lines of stdin, decoded leniently (bad bytes become U+FFFD)."""
-    for raw in sys.stdin.buffer:
-        line = raw.decode("utf-8", "replace").strip()
+    """Non-empty lines of stdin, decoded leniently (bad bytes become U+FFFD); none at all is a usage error."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # `factcheck ask - <&-`
+        fail("stdin is closed; write one question per line to it")
+    asked = False
+    for raw in stream:
+        line = clean_argument(raw.decode("utf-8", "replace")).strip()
         if line:
+            asked = True
             yield line
+    if not asked:
+        fail("no question on stdin; write one question per line")
 
 
 def _version(value: bool) -> None:
@@ -381,6 +394,9 @@ def validate(
 ) -> None:
     """Check data files; print every problem as FILE:LINE: message.
 
+    Without FILE arguments it checks the data in use and the bundled safety rules
+    (data/safety.yaml).
+
     Examples:
 
       factcheck validate
@@ -389,14 +405,19 @@ def validate(
 
     Exit 0 when valid, 1 when any problem is found.
     """
+    from factcheck.catalog import bundled_data_path
     from factcheck.catalog import validate as check
 
     paths = list(files or []) or data_paths(data)
     catalog, problems = check(paths, strict=strict)
+    if not files:
+        from factcheck.safety_data import validate_policy_file
+
+        problems = problems + validate_policy_file(bundled_data_path("safety.yaml"))
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if catalog is None:
-        errors = sum(not p.warning for p in problems)
+    errors = sum(not p.warning for p in problems)
+    if catalog is None or errors:
         typer.echo(f"{errors} problem(s) in {len(paths)} file(s)", err=True)
         raise typer.Exit(int(ExitCode.NOT_ANSWERED))
     typer.echo(f"ok: {len(catalog.entries)} entries, {len(catalog.sources)} sources in {len(paths)} file(s)")
@@ -581,9 +602,18 @@ def import_claimreview(
 
 def main() -> None:
     """Console-script entry point."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): the output goes nowhere, without a crash
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # lives as long as the process
+    if hasattr(sys.stdout, "reconfigure"):  # a non-UTF-8 locale (PYTHONIOENCODING=ascii): '?', not a crash
+        sys.stdout.reconfigure(errors="replace")
     try:
-        app()
+        try:
+            app()
+        finally:  # flush now: a closed pipe must not surface as "Exception ignored" (exit 120) at exit
+            sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C outside a command (inside one, typer exits 130 itself)
+        sys.exit(int(ExitCode.INTERRUPTED))

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from factcheck import catalog as catalog_mod
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import Index, Lexicon, build_index, decide, rank
 from factcheck.model import Answer, Catalog, Entry
@@ -61,11 +60,25 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def open_engine(paths: Sequence[Path]) -> Engine:
-    """Load and validate `paths` (raises DataError), and index them."""
+    """Load and validate `paths` (raises DataError), and index them.
+
+    A run whose inputs are unchanged reuses the engine cached by the last one (factcheck/cache.py),
+    without importing yaml or the validator; invalid data raises before anything is cached.
+    """
+    from factcheck import cache
+
+    key = cache.cache_key(paths)
+    engine = cache.load(key, Engine)
+    if engine is not None:
+        return engine
+    from factcheck import catalog as catalog_mod
     from factcheck.safety_data import load_policy
 
-    catalog, warnings = catalog_mod.load(paths)
-    lexicon = load_lexicon(catalog_mod.bundled_data_path("lexicon.yaml"))
-    policy = load_policy(catalog_mod.bundled_data_path("safety.yaml"))
-    index = build_index(catalog.entries, lexicon)
-    return Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
+    with cache.gc_paused():
+        catalog, warnings = catalog_mod.load(paths)
+        lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
+        policy = load_policy(cache.bundled_data_path("safety.yaml"))
+        index = build_index(catalog.entries, lexicon)
+    engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
+    cache.store(key, engine, paths)
+    return engine

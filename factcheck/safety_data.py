@@ -26,7 +26,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
-from factcheck.safety import Resource, Rule, SafetyPolicy
+from factcheck.safety import Resource, Rule, SafetyPolicy, lazy
 
 PURPOSES = ("report", "help")
 TOP_KEYS = ("message", "resources", "patterns", "rules", "exceptions")
@@ -251,7 +251,7 @@ class _Compiler:
             all_ = self._names(rule.get("all"), all_path, f"rule {name!r}: 'all'", required=True)
             unless = self._names(rule.get("unless"), (*path, "unless"), f"rule {name!r}: 'unless'", required=False)
             if all_ is not None and unless is not None:
-                self.rules.append(Rule(name, tuple(all_), tuple(unless)))
+                self.rules.append(Rule(name, lazy(all_), lazy(unless)))
 
     def _exceptions(self, exceptions: object) -> None:
         if exceptions is None:
@@ -270,7 +270,7 @@ class _Compiler:
         assert isinstance(self.data, dict) and not self.problems
         return SafetyPolicy(
             rules=tuple(self.rules),
-            exceptions=tuple(self.exceptions),
+            exceptions=lazy(self.exceptions),
             message=self.data["message"].strip(),
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
         )
