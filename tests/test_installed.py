@@ -43,3 +43,26 @@ def test_python_dash_m_and_closed_pipe(tmp_path: Path) -> None:
     )
     assert shell.stdout.startswith("police-trace-every-ip")
     assert "Traceback" not in shell.stderr and "BrokenPipe" not in shell.stderr
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="console script not installed")
+@pytest.mark.parametrize(
+    ("shell", "env"),
+    [
+        ("bash", {"_FACTCHECK_COMPLETE": "complete_bash", "COMP_WORDS": "factcheck show isp", "COMP_CWORD": "2"}),
+        ("zsh", {"_FACTCHECK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "factcheck show isp"}),
+        (
+            "fish",
+            {
+                "_FACTCHECK_COMPLETE": "complete_fish",
+                "_TYPER_COMPLETE_ARGS": "factcheck show isp",
+                "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            },
+        ),
+    ],
+)
+def test_shell_completion_offers_entry_ids(tmp_path: Path, shell: str, env: dict[str, str]) -> None:
+    result = run_script(cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "isp-subscriber-records" in result.stdout and "isp-log-retention" in result.stdout, shell
+    assert "police-trace-every-ip" not in result.stdout
