@@ -102,6 +102,7 @@ def cache_dir() -> Path | None:
         return None
 
 
+MAX_CACHED_FILE_BYTES = 8 * 1024 * 1024  # catalog.MAX_FILE_BYTES: larger files are refused, never hashed
 FileIdentity = tuple[str, str, int, int, str]  # as given, resolved, size, mtime_ns, content hash
 
 
@@ -112,6 +113,8 @@ def _file_identity(path: Path) -> FileIdentity:
         raise OSError(f"not a regular file: {path}")
     with open(resolved, "rb") as handle:
         stat = os.fstat(handle.fileno())
+        if stat.st_size > MAX_CACHED_FILE_BYTES:  # the loader refuses it: no need to read it all here
+            raise OSError(f"too large to cache: {path}")
         digest = blake2b(handle.read(), digest_size=20).hexdigest()
     return (str(path), str(resolved), stat.st_size, stat.st_mtime_ns, digest)
 

@@ -200,6 +200,9 @@ def _json_kind(value: Any) -> str:
     return type(value).__name__
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _text(value: Any) -> str | None:
     """A JSON-LD value as text: strings, {"@value": ...}, numbers; the first of a list."""
     if isinstance(value, list):
@@ -215,7 +218,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool) or value is None:
         return None
-    text = str(value).strip()
+    # Control characters are refused in factcheck data (they would reach terminals raw).
+    text = _CONTROL.sub(" ", str(value)).strip()
     return text or None
 
 

@@ -48,6 +48,7 @@ def test_unquoted_boolean_verdict_is_read_as_the_verdict(tmp_path: Path) -> None
         (MINIMAL + "    reviewed: last week\n", ":5: reviewed must be a date written YYYY-MM-DD"),
         ("entries:\n  - id: x\n    verdict: true\n", ":2: entry 'x' is missing question"),
         ("entries: {}\n", ":1: entries must be a list, got a mapping"),
+        (MINIMAL.replace("Is it so?", '"Is it \\e[31mso?"'), ":3: question contains a control character (U+001B)"),
         ("sources: []\n", ":1: missing 'entries:'"),
         ("entries:\n\t- id: x\n", ":2: a tab character cannot indent YAML; use spaces"),
         ("entries: [\n", ":2: YAML syntax error"),
