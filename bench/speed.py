@@ -147,7 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure(tmp: Path, runs: int, cold_runs: int, check: bool) -> int:
-    base_env = {k: v for k, v in os.environ.items() if k not in ("FACTCHECK_DATA", "FACTCHECK_NO_CACHE", "NO_COLOR")}
+    # PYTHONDONTWRITEBYTECODE would make every run recompile factcheck from source (an
+    # editable install has no .pyc until a run writes one; `pip install .` ships them).
+    dropped = ("FACTCHECK_DATA", "FACTCHECK_NO_CACHE", "NO_COLOR", "PYTHONDONTWRITEBYTECODE")
+    base_env = {k: v for k, v in os.environ.items() if k not in dropped}
     base_env["COLUMNS"] = "100"
     fc = factcheck_command()
     big = tmp / "big.yaml"

@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - not CPython
     import pickle
 
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)
 MAX_SLOTS = 8  # cached engines kept per cache directory (one per set of data files); oldest pruned on write
 _MAGIC = "factcheck-engine-cache"
 _PACKAGE_DIR = Path(factcheck.__file__).resolve().parent

@@ -4,8 +4,6 @@ Heavy modules (rich, yaml, the matcher) are imported inside the commands that ne
 them, so `--help`, `--version` and JSON output start fast.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import sys
@@ -87,7 +85,7 @@ def _complete_ids(incomplete: str) -> list[str]:
         catalog, _ = validate(paths)
     except Exception:  # completion must never print a traceback into the shell
         return []
-    return [e.id for e in catalog.entries if e.id.startswith(incomplete)] if catalog else []
+    return [i for i in catalog.ids if i.startswith(incomplete)] if catalog else []
 
 
 DataOption = Annotated[
@@ -128,7 +126,7 @@ def report_error(error: FactcheckError) -> NoReturn:
     fail(str(error), error.exit_code)
 
 
-def open_engine(data: Sequence[Path] | None) -> Engine:
+def open_engine(data: Sequence[Path] | None) -> "Engine":
     from factcheck.engine import open_engine as open_core
 
     try:
@@ -140,7 +138,7 @@ def open_engine(data: Sequence[Path] | None) -> Engine:
     return engine
 
 
-def console(color: Color, stderr: bool = False) -> Console:
+def console(color: Color, stderr: bool = False) -> "Console":
     from factcheck.render import make_console
 
     return make_console(color.value, stderr=stderr)
@@ -195,7 +193,7 @@ def main_callback(
     """Answer questions about how online child sexual exploitation is investigated."""
 
 
-def _emit_answer(engine: Engine, answer: Answer, fmt: AskFormat, color: Color, batch: bool) -> None:
+def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Color, batch: bool) -> None:
     from factcheck import views
 
     resources = engine.policy.resources
@@ -327,8 +325,8 @@ def list_entries(
 
 
 def filter_entries(
-    entries: Sequence[Entry], verdicts: Sequence[str], tags: Sequence[str], search: str | None
-) -> list[Entry]:
+    entries: Sequence["Entry"], verdicts: Sequence[str], tags: Sequence[str], search: str | None
+) -> list["Entry"]:
     needle = search.casefold() if search else None
     chosen = []
     for entry in entries:
@@ -535,7 +533,7 @@ def export(
         for entry_id in dict.fromkeys(ids):
             entry = catalog.get(entry_id)
             if entry is None:
-                report_error(UnknownEntryError(entry_id, suggest_ids(entry_id, [e.id for e in catalog.entries])))
+                report_error(UnknownEntryError(entry_id, suggest_ids(entry_id, catalog.ids)))
             entries.append(entry)
     if fmt is ExportFormat.markdown:
         text = claimreview.export_markdown(entries, catalog)

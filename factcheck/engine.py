@@ -41,7 +41,7 @@ class Engine:
     def show(self, entry_id: str) -> Entry:
         entry = self.catalog.get(entry_id)
         if entry is None:
-            raise UnknownEntryError(entry_id, suggest_ids(entry_id, [e.id for e in self.catalog.entries]))
+            raise UnknownEntryError(entry_id, suggest_ids(entry_id, self.catalog.ids))
         return entry
 
 

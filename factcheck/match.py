@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,14 +135,37 @@ class Index:
 
     ids: tuple[str, ...]
     questions: tuple[str, ...]
-    postings: dict[str, tuple[tuple[int, float], ...]]  # stem -> ((doc, impact), ...)
-    idf: dict[str, float]
+    # Compact shapes (arrays, joined strings) keep the cached index quick to load:
+    # with 10,000 entries, tuples of tuples and frozensets took ~60 ms to unpickle.
+    slots: dict[str, int]  # stem -> its slot in the arrays below
+    idfs: array  # 'd', per slot
+    offsets: array  # 'I', per slot + 1: the slot's postings are docs/impacts[offsets[s]:offsets[s + 1]]
+    docs: array  # 'I'
+    impacts: array  # 'd': the precomputed BM25 contribution of the stem to the doc
     max_idf: float
-    phrasings: tuple[tuple[frozenset[str], ...], ...]  # per entry: stems of its question and each alias
-    terms: tuple[frozenset[str], ...]  # per entry: every stem it contains, body included
+    phrasings: tuple[str, ...]  # per entry: its question's and aliases' stems ("a b\nc d")
+    terms: tuple[str, ...]  # per entry: every stem it contains, body included ("a b c")
     known: frozenset[str]  # every word of the entries and the lexicon, before synonyms
     vocabulary: tuple[str, ...]  # `known` as a sequence, for rapidfuzz typo correction
     lexicon: Lexicon
+
+    def idf(self, term: str) -> float:
+        """Rarity of a stem; a stem the entries never use counts as the rarest."""
+        slot = self.slots.get(term)
+        return self.max_idf if slot is None else self.idfs[slot]
+
+    def postings(self, term: str) -> zip[tuple[int, float]]:
+        slot = self.slots.get(term)
+        if slot is None:
+            return zip((), (), strict=True)
+        start, end = self.offsets[slot], self.offsets[slot + 1]
+        return zip(self.docs[start:end], self.impacts[start:end], strict=True)
+
+    def entry_terms(self, doc: int) -> frozenset[str]:
+        return frozenset(self.terms[doc].split(" "))
+
+    def entry_phrasings(self, doc: int) -> list[list[str]]:
+        return [line.split(" ") for line in self.phrasings[doc].split("\n") if line]
 
 
 def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[list[str]], list[str]]:
@@ -163,13 +187,13 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
     bags: list[Counter[str]] = []
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
-    phrasing_sets: list[tuple[frozenset[str], ...]] = []
+    phrasing_lines: list[str] = []
     for entry in entries:
         phrasing_words, body_words = _entry_texts(entry, lexicon, known)
         surface = [w for p in phrasing_words for w in p] + body_words
         stems = stem_all(surface)
         stem_of = dict(zip(surface, stems, strict=True))
-        phrasing_sets.append(tuple(frozenset(stem_of[w] for w in p) for p in phrasing_words if p))
+        phrasing_lines.append("\n".join(" ".join(sorted({stem_of[w] for w in p})) for p in phrasing_words if p))
         bag: Counter[str] = Counter()
         split = len(surface) - len(body_words)
         for stem in stems[:split]:
@@ -186,15 +210,24 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
     for doc, (bag, length) in enumerate(zip(bags, lengths, strict=True)):
         norm = K1 * (1 - B + B * length / avg_length)
         for term, tf in bag.items():
-            impact = idf[term] * tf * (K1 + 1) / (tf + norm)
-            postings.setdefault(term, []).append((doc, impact))
+            postings.setdefault(term, []).append((doc, idf[term] * tf * (K1 + 1) / (tf + norm)))
+    slots = {term: slot for slot, term in enumerate(postings)}
+    offsets = array("I", [0])
+    docs, impacts = array("I"), array("d")
+    for entries_of_term in postings.values():
+        docs.extend(d for d, _ in entries_of_term)
+        impacts.extend(i for _, i in entries_of_term)
+        offsets.append(len(docs))
     return Index(
         ids=tuple(e.id for e in entries),
         questions=tuple(e.question for e in entries),
-        postings={t: tuple(p) for t, p in postings.items()},
-        idf=idf,
-        phrasings=tuple(phrasing_sets),
-        terms=tuple(frozenset(bag) for bag in bags),
+        slots=slots,
+        idfs=array("d", (idf[t] for t in postings)),
+        offsets=offsets,
+        docs=docs,
+        impacts=impacts,
+        phrasings=tuple(phrasing_lines),
+        terms=tuple(" ".join(sorted(bag)) for bag in bags),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         known=frozenset(known),
         vocabulary=tuple(sorted(known)),
@@ -231,14 +264,14 @@ def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
         return []
     totals: dict[int, float] = {}
     for term in terms:
-        for doc, impact in index.postings.get(term, ()):
+        for doc, impact in index.postings(term):
             totals[doc] = totals.get(doc, 0.0) + impact
     if not totals:
         return []
     # Stable ordering: ties go to the entry that comes first in the data.
     pool = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, RERANK_DEPTH)]
     # The information in the question: unknown words weigh as much as the rarest known one.
-    weight = {t: index.idf.get(t, index.max_idf) for t in terms}
+    weight = {t: index.idf(t) for t in terms}
     information = sum(weight.values())
     top_total = pool[0][1]
     scored = []
@@ -259,14 +292,14 @@ def _similarity(terms: list[str], weight: dict[str, float], information: float, 
     Both are IDF-weighted shares; their harmonic mean is high only when the question and
     one way of asking the entry's question largely coincide.
     """
-    entry_terms = index.terms[doc]
+    entry_terms = index.entry_terms(doc)
     question_share = sum(weight[t] for t in terms if t in entry_terms) / information
     asked = set(terms)
     phrasing_share = 0.0
-    for phrasing in index.phrasings[doc]:
-        total = sum(index.idf[t] for t in phrasing)
+    for phrasing in index.entry_phrasings(doc):
+        total = sum(index.idf(t) for t in phrasing)
         if total:
-            phrasing_share = max(phrasing_share, sum(index.idf[t] for t in phrasing if t in asked) / total)
+            phrasing_share = max(phrasing_share, sum(index.idf(t) for t in phrasing if t in asked) / total)
     if not question_share or not phrasing_share:
         return 0.0
     return combine(question_share, phrasing_share)
