@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import Index, Lexicon, build_index, decide, rank
@@ -12,8 +12,7 @@ from factcheck.model import Answer, Catalog, Entry
 from factcheck.safety import SafetyPolicy, seeks_harm
 
 
-@dataclass(frozen=True)
-class Engine:
+class Engine(NamedTuple):
     catalog: Catalog
     index: Index
     policy: SafetyPolicy

@@ -18,8 +18,8 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from factcheck.model import Candidate, Entry
 
@@ -49,18 +49,19 @@ _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 
 
-@dataclass(frozen=True)
-class Lexicon:
+class Lexicon(NamedTuple):
     """Domain knowledge kept as data (data/lexicon.yaml): synonyms and stopwords."""
 
-    synonyms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
-    stopwords: frozenset[str] = frozenset()
-    # Derived once, for speed: the longest variant of each first word.
-    longest_from: dict[str, int] = field(default_factory=dict, init=False, compare=False)
+    synonyms: dict[tuple[str, ...], tuple[str, ...]]
+    stopwords: frozenset[str]
+    longest_from: dict[str, int]  # derived, for speed: the longest variant starting with each word
 
-    def __post_init__(self) -> None:
-        for variant in self.synonyms:
-            self.longest_from[variant[0]] = max(self.longest_from.get(variant[0], 0), len(variant))
+    @classmethod
+    def create(cls, synonyms: dict[tuple[str, ...], tuple[str, ...]], stopwords: frozenset[str]) -> Lexicon:
+        longest_from: dict[str, int] = {}
+        for variant in synonyms:
+            longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
+        return cls(synonyms, stopwords, longest_from)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> Lexicon:
@@ -77,7 +78,7 @@ class Lexicon:
         raw_stop = data.get("stopwords") or []
         assert isinstance(raw_stop, list)
         stopwords = frozenset(w for s in raw_stop for w in normalise(str(s)).split())
-        return cls(synonyms=synonyms, stopwords=stopwords)
+        return cls.create(synonyms, stopwords)
 
 
 def normalise(text: str) -> str:
@@ -129,8 +130,7 @@ def content_words(words: list[str], lexicon: Lexicon) -> list[str]:
     return [w for w in apply_synonyms(words, lexicon) if w not in lexicon.stopwords]
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     """BM25 impacts per term, plus what typo correction and scoring need."""
 
     ids: tuple[str, ...]
@@ -309,8 +309,7 @@ def combine(question_share: float, phrasing_share: float) -> float:
     return (1 + BETA**2) * question_share * phrasing_share / (BETA**2 * phrasing_share + question_share)
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     best: Candidate | None
     answered: bool
     close_call: bool

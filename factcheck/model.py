@@ -1,10 +1,15 @@
-"""The core's data types: frozen, terminal-agnostic, picklable (the cache stores them)."""
+"""The core's data types: immutable, terminal-agnostic, picklable (the cache stores them).
+
+Records are NamedTuples rather than dataclasses: a CLI pays for class creation on every
+run, and a NamedTuple class is several times cheaper to create (and to unpickle).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -42,8 +47,7 @@ def parse_citation(citation: str) -> tuple[str, tuple[int, ...]] | None:
     return found["source"], refs
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     kind: str | None = None
@@ -53,8 +57,7 @@ class Source:
     limits: str | None = None
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     text: str
     citations: tuple[str, ...] = ()
 
@@ -64,8 +67,7 @@ class Claim:
         return tuple(dict.fromkeys(p[0] for p in ids if p))
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     id: str
     question: str
     verdict: str
@@ -144,18 +146,16 @@ def _catalog_from_blobs(ids: tuple[str, ...], blobs: tuple[bytes, ...], sources:
     return Catalog(entries=PickledEntries(blobs), sources=sources, ids=ids)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One ranked match: an entry id with its 0-100 score."""
 
     id: str
     question: str
     score: float
-    raw: float = field(default=0.0, compare=False)  # the ranker's own score, for margins
+    raw: float = 0.0  # the ranker's own score, for margins
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """The outcome of asking one question: what every front end renders."""
 
     query: str

@@ -32,15 +32,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """A reporting or help channel from shared/RESOURCES.md."""
 
     purpose: str  # "report" or "help"
@@ -120,8 +119,7 @@ def lazy(patterns: list[re.Pattern[str]] | tuple[re.Pattern[str], ...]) -> tuple
     return tuple(LazyPattern(p.pattern, p) for p in sorted(patterns, key=lambda p: len(p.pattern)))
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """Matches a folded query when every `all` pattern matches and no `unless` pattern does."""
 
     name: str
@@ -132,8 +130,7 @@ class Rule:
         return all(p.search(text) for p in self.all) and not any(p.search(text) for p in self.unless)
 
 
-@dataclass(frozen=True)
-class SafetyPolicy:
+class SafetyPolicy(NamedTuple):
     """Compiled rules: a query is declined when it matches any rule and no exception."""
 
     rules: tuple[Rule, ...]
