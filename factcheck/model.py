@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
@@ -86,17 +85,20 @@ class Entry(NamedTuple):
         return tuple(dict.fromkeys(s for c in self.claims for s in c.source_ids))
 
 
-@dataclass(frozen=True)
 class Catalog:
     """Every entry and source loaded from one or more data files, validated."""
 
-    entries: Sequence[Entry]
-    sources: dict[str, Source] = field(default_factory=dict)
-    ids: tuple[str, ...] = field(default=(), compare=False)
+    __slots__ = ("entries", "sources", "ids")
 
-    def __post_init__(self) -> None:
-        if not self.ids:
-            object.__setattr__(self, "ids", tuple(e.id for e in self.entries))
+    def __init__(
+        self, entries: Sequence[Entry], sources: dict[str, Source] | None = None, ids: tuple[str, ...] = ()
+    ) -> None:
+        self.entries = entries
+        self.sources = sources or {}
+        self.ids = ids or tuple(e.id for e in entries)
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self.entries)} entries, {len(self.sources)} sources)"
 
     def get(self, entry_id: str) -> Entry | None:
         try:
