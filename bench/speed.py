@@ -165,12 +165,9 @@ def measure(tmp: Path, runs: int, cold_runs: int, check: bool) -> int:
         "ask --color always": ([*fc, "ask", QUESTION, "--color", "always"], env_for("color")),
         "list --json": ([*fc, "list", "--json"], env_for("list")),
         "10k: ask --json (cached)": ([*fc, "ask", QUESTION, "--json", "--data", str(big)], env_for("big")),
-        # For context, no budget: the same without the cache; the CLI's own start (no parameter to
-        # coerce); what typer adds to any command with a non-flag parameter (it coerces them with
-        # pydantic TypeAdapters, importing pydantic).
+        # For context, no budget: the same without the cache; the CLI's own start.
         "ask --json, FACTCHECK_NO_CACHE=1": ([*fc, "ask", QUESTION, "--json"], {**base_env, "FACTCHECK_NO_CACHE": "1"}),
         "floor: factcheck --version": ([*fc, "--version"], base_env),
-        "floor: import typer._adapters": ([sys.executable, "-c", "import typer._adapters"], base_env),
     }
     for name, (cmd, env) in commands.items():  # also warms each private cache
         problem = check_output(cmd, env, expect_json="--json" in cmd)
