@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -67,6 +68,12 @@ def mini_data(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def assert_schema_valid(validator: Any, value: object) -> None:
+    """Fail with every JSON Schema violation, each with its path."""
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
 def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:

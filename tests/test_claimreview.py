@@ -19,6 +19,7 @@ from factcheck import claimreview as cr
 from factcheck.catalog import validate
 from factcheck.cli import app
 from factcheck.model import VERDICTS, Catalog, Entry
+from tests.conftest import assert_schema_valid
 
 REAL_DATA = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 
@@ -76,8 +77,7 @@ def claimreview_schema() -> Draft202012Validator:
 
 
 def assert_valid(value: object) -> None:
-    errors = list(claimreview_schema().iter_errors(value))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    assert_schema_valid(claimreview_schema(), value)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from factcheck.cli import app
+from tests.conftest import assert_schema_valid
 
 REAL_DATA = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 
@@ -78,8 +79,7 @@ def schema(name: str) -> Draft202012Validator:
 
 
 def assert_valid(validator: Draft202012Validator, value: object) -> None:
-    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    assert_schema_valid(validator, value)
 
 
 @pytest.fixture
@@ -87,11 +87,6 @@ def data(tmp_path: Path) -> Path:
     path = tmp_path / "claims.yaml"
     path.write_text(FIXTURE, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 def invoke(runner: CliRunner, *args: str, stdin: str | None = None):
