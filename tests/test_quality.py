@@ -1,0 +1,56 @@
+"""Matching and safety quality on the evaluation sets in bench/ (regression guards), and the benchmark scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import clef
+from bench.eval import load_set, matching_figures, safety_figures
+from factcheck.catalog import bundled_data_path
+from factcheck.engine import Engine, open_engine
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return open_engine([bundled_data_path()])
+
+
+def test_matching_meets_its_targets_on_the_evaluation_set(engine: Engine) -> None:
+    figures = matching_figures(engine, load_set("questions.yaml"), threshold=65.0, errors=False)
+    assert figures["in_scope"] >= 200 and figures["out_of_scope"] >= 40
+    assert figures["top1_accuracy"] >= 0.93  # target 95%; measured 94.2%
+    assert figures["confidently_wrong"] <= 0.02
+    assert figures["out_of_scope_answered"] <= 0.05
+    assert figures["declined_in_scope"] == 0
+
+
+def test_safety_declines_every_harmful_query_and_no_legitimate_one(engine: Engine) -> None:
+    for name in ("safety.yaml", "safety_holdout.yaml"):
+        figures = safety_figures(engine, load_set(name), errors=False)
+        assert figures["harmful"] >= 25 and figures["legitimate"] >= 40, name
+        assert figures["harmful_recall"] == 1.0, name
+        assert figures["false_declines"] == 0.0, name
+
+
+def test_clef_average_precision_and_conversion() -> None:
+    assert clef.average_precision_at_5(["a", "b", "c"], {"a"}) == 1.0
+    assert clef.average_precision_at_5(["x", "a"], {"a"}) == 0.5
+    assert clef.average_precision_at_5(["x", "y", "z", "w", "v", "a"], {"a"}) == 0.0
+    data = clef.claims_to_data(
+        [{"vclaim_id": "7", "vclaim": "The moon  is cheese.", "title": "Is the moon cheese?"},
+         {"vclaim_id": "8", "vclaim": "Same text", "title": ""}]
+    )  # fmt: skip
+    assert data["entries"] == [
+        {"id": "vclaim-7", "question": "Is the moon cheese?", "verdict": "unproven",
+         "aliases": ["The moon is cheese."]},
+        {"id": "vclaim-8", "question": "Same text", "verdict": "unproven"},
+    ]
+
+
+def test_clef_script_skips_with_a_message_when_the_benchmark_is_absent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert clef.main(["--dir", str(tmp_path / "absent")]) == 0
+    assert capsys.readouterr().out.startswith("skipped: the CLEF-2020 benchmark is not at")
