@@ -61,6 +61,8 @@ class _FileReport:
     """Problems found while reading files; lines are 1-based."""
 
     problems: list[Problem] = field(default_factory=list)
+    # ids of entries and sources refused for another problem: a reference to one is not "unknown"
+    refused_ids: set[str] = field(default_factory=set)
 
     def error(self, file: str, node: Node | int, message: str) -> None:
         self.problems.append(Problem(file, _line(node), message))
@@ -190,6 +192,8 @@ class _Reader:
         source_id = self.slug(fields["id"][1], "source id")
         title = self.text(fields["title"][1], "source title")
         if source_id is None or title is None:
+            if source_id is not None:
+                self.report.refused_ids.add(source_id)
             return None
         optional = {
             k: self.text(fields[k][1], f"source {k}", required=False)
@@ -291,8 +295,9 @@ class _Reader:
             "question": self.text(fields["question"][1], "question"),
             "verdict": self.verdict(fields["verdict"][1]),
         }
-        if None in values.values():
-            return None
+        refused = None in values.values()  # still check the other fields: every problem at once
+        if refused and values["id"] is not None:
+            self.report.refused_ids.add(str(values["id"]))
         for key in ("aliases", "caveats", "related"):
             if key in fields:
                 values[key] = self.text_list(fields[key][1], key)
@@ -304,6 +309,8 @@ class _Reader:
             values["claims"] = self.claims(fields["claims"][1])
         if "reviewed" in fields:
             values["reviewed"] = self.date(fields["reviewed"][1])
+        if refused:
+            return None
         return Entry(file=self.file, line=_line(node), **values)  # type: ignore[arg-type]
 
 
@@ -465,14 +472,14 @@ def check_references(
     for entry in entries:
         for claim in entry.claims:
             for source_id in claim.source_ids:
-                if source_id not in declared:
+                if source_id not in declared and source_id not in report.refused_ids:
                     report.error(
                         entry.file, entry.line,
                         f"entry {entry.id!r} cites undeclared source {source_id!r}"
                         f"{_suggest(source_id, declared)}; declare it under 'sources:'",
                     )  # fmt: skip
         for related in entry.related:
-            if related not in seen:
+            if related not in seen and related not in report.refused_ids:
                 report.error(
                     entry.file, entry.line,
                     f"entry {entry.id!r} is related to unknown id {related!r}{_suggest(related, seen)}",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from factcheck import __version__
 from factcheck.errors import DataError, ExitCode, FactcheckError
@@ -27,6 +28,15 @@ EPILOG = (
     "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
     "or validation found problems; 2 usage error or invalid data; 130 interrupted."
 )
+# typer 0.20 escapes the "[default: ...]" / "[required]" help suffixes for rich markup whenever
+# rich is installed, even with rich_markup_mode=None, so plain help showed "\[default: 3]".
+typer.core.HAS_RICH = False
+
+
+def exit_codes(*codes: str) -> str:
+    """A command's --help epilog: its own exit codes."""
+    return "Exit codes: " + "; ".join([*codes, "130 interrupted"]) + "."
+
 
 app = typer.Typer(
     name="factcheck",
@@ -100,9 +110,12 @@ DataOption = Annotated[
 ]
 ColorOption = Annotated[
     Color,
-    typer.Option("--color", help="Colour: auto (terminal and no NO_COLOR), always, never."),
+    typer.Option(
+        "--color", help="Colour: auto (terminal and no NO_COLOR), always, never.", show_envvar=False
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Lines for `ask -`).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON.")]
+AskJsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Lines for `ask -`).")]
 
 
 def data_paths(data: Sequence[Path] | None) -> list[Path]:
@@ -225,22 +238,31 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
         console(color).print()
 
 
-@app.command()
+@app.command(
+    epilog=exit_codes(
+        "0 answered (every line, for `ask -`)", "1 not answered (no confident match, or declined)",
+        "2 usage error or invalid data",
+    )
+)
 def ask(
     question: Annotated[
         list[str] | None,
         typer.Argument(help="The question, quoted or not; '-' reads one question per line from stdin."),
     ] = None,
-    json_: JsonOption = False,
+    json_: AskJsonOption = False,
     fmt: Annotated[
         AskFormat | None,
-        typer.Option("--format", "-f", help="text (default), json, jsonl, verdict, markdown."),
+        typer.Option("--format", "-f", help="text (default), json, jsonl, verdict, markdown.", show_envvar=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict (or the status).")] = False,
-    top: Annotated[int, typer.Option("--top", min=0, max=50, help="How many ranked candidates to report.")] = 3,
+    top: Annotated[
+        int, typer.Option("--top", min=0, max=50, help="How many ranked candidates to report.", show_envvar=False)
+    ] = 3,
     min_score: Annotated[
         float | None,
-        typer.Option("--min-score", min=0, max=100, help="Answer only at or above this score (0-100)."),
+        typer.Option(
+            "--min-score", min=0, max=100, help="Answer only at or above this score (0-100).", show_envvar=False
+        ),
     ] = None,
     data: DataOption = None,
     color: ColorOption = Color.auto,
@@ -254,8 +276,6 @@ def ask(
       factcheck ask --json "how long do ISPs keep logs?"
 
       factcheck ask - --format jsonl < questions.txt
-
-    Exit 0 when answered, 1 when not (no confident match, or declined), 2 on bad usage.
     """
     words = [clean_argument(w) for w in question or []]
     batch = words == ["-"]
@@ -278,7 +298,7 @@ def ask(
     raise typer.Exit(int(ExitCode.OK if all_answered else ExitCode.NOT_ANSWERED))
 
 
-@app.command("list")
+@app.command("list", epilog=exit_codes("0 listed (even when no entry matches)", "2 usage error or invalid data"))
 def list_entries(
     verdict: Annotated[
         list[str] | None, typer.Option("--verdict", "-v", help="Only this verdict (repeatable).")
@@ -290,7 +310,9 @@ def list_entries(
         str | None, typer.Option("--search", "-s", help="Only entries whose text contains this (any case).")
     ] = None,
     json_: JsonOption = False,
-    fmt: Annotated[ListFormat | None, typer.Option("--format", "-f", help="text (default), json, ids.")] = None,
+    fmt: Annotated[
+        ListFormat | None, typer.Option("--format", "-f", help="text (default), json, ids.", show_envvar=False)
+    ] = None,
     data: DataOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -306,11 +328,12 @@ def list_entries(
     """
     from factcheck.model import VERDICTS
 
-    for wanted in verdict or []:
+    verdicts = [v.strip().lower().replace(" ", "-") for v in verdict or []]  # also as listed: `Mostly true`
+    for wanted, given in zip(verdicts, verdict or [], strict=True):
         if wanted not in VERDICTS:
-            fail(f"unknown verdict {wanted!r}; expected one of: {', '.join(VERDICTS)}")
+            fail(f"unknown verdict {given!r}; expected one of: {', '.join(VERDICTS)}")
     engine = open_engine(data)
-    entries = filter_entries(engine.catalog.entries, verdict or [], tag or [], search)
+    entries = filter_entries(engine.catalog.entries, verdicts, tag or [], search)
     chosen = fmt or (ListFormat.json if json_ else ListFormat.text)
     if chosen is ListFormat.json:
         from factcheck.views import list_item_dict
@@ -342,13 +365,16 @@ def filter_entries(
     return chosen
 
 
-@app.command()
+@app.command(epilog=exit_codes("0 shown", "1 unknown id", "2 usage error or invalid data"))
 def show(
     entry_id: Annotated[
         str, typer.Argument(metavar="ID", help="Entry id (see `factcheck list`).", autocompletion=_complete_ids)
     ],
     json_: JsonOption = False,
-    fmt: Annotated[ShowFormat | None, typer.Option("--format", "-f", help="text (default), json, markdown.")] = None,
+    fmt: Annotated[
+        ShowFormat | None,
+        typer.Option("--format", "-f", help="text (default), json, markdown.", show_envvar=False),
+    ] = None,
     data: DataOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -378,7 +404,7 @@ def show(
         entry_view(console(color), entry, engine.catalog)
 
 
-@app.command()
+@app.command(epilog=exit_codes("0 valid (warnings allowed, unless --strict)", "1 problems found", "2 usage error"))
 def validate(
     files: Annotated[
         list[Path] | None,
@@ -400,8 +426,6 @@ def validate(
       factcheck validate
 
       factcheck validate --strict my-checks.yaml
-
-    Exit 0 when valid, 1 when any problem is found.
     """
     from factcheck.catalog import bundled_data_path
     from factcheck.catalog import validate as check
@@ -421,7 +445,7 @@ def validate(
     typer.echo(f"ok: {len(catalog.entries)} entries, {len(catalog.sources)} sources in {len(paths)} file(s)")
 
 
-@app.command()
+@app.command(epilog=exit_codes("0 printed", "2 usage error or invalid safety data"))
 def resources(json_: JsonOption = False, color: ColorOption = Color.auto) -> None:
     """Print the reporting and confidential help channels.
 
@@ -478,7 +502,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-@app.command()
+@app.command(epilog=exit_codes("0 written", "1 unknown id", "2 usage error, invalid data or unwritable output"))
 def export(
     ids: Annotated[
         list[str] | None,
@@ -487,7 +511,9 @@ def export(
     ] = None,
     fmt: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="claimreview (schema.org JSON-LD) or markdown (a digest by tag)."),
+        typer.Option(
+            "--format", "-f", help="claimreview (schema.org JSON-LD) or markdown (a digest by tag).", show_envvar=False
+        ),
     ] = ExportFormat.claimreview,
     base_url: Annotated[
         str | None,
@@ -549,7 +575,7 @@ def export(
         fail(f"{output}: cannot write: {error.strerror or error}")
 
 
-@app.command("import")
+@app.command("import", epilog=exit_codes("0 converted", "2 usage error, unreadable file or invalid JSON-LD"))
 def import_claimreview(
     file: Annotated[
         str,

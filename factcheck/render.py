@@ -7,6 +7,7 @@ query or an entry is shown literally and never reaches the terminal raw.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -37,12 +38,18 @@ def clean(text: str) -> str:
 
 
 def make_console(color: str = "auto", stderr: bool = False, file: TextIO | None = None) -> Console:
-    """`color`: auto (terminal and no NO_COLOR), always, never."""
+    """`color`: auto (terminal and no NO_COLOR), always, never.
+
+    NO_COLOR (with `auto`) drops every style, bold and dim included, not only colours;
+    a terminal still wraps to its width.
+    """
     stream = file or (sys.stderr if stderr else sys.stdout)
     force = {"always": True, "never": False}.get(color)
+    plain = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
     console = Console(
         file=stream,
         force_terminal=force,
+        color_system=None if plain else "auto",
         no_color=True if color == "never" else (False if color == "always" else None),
         highlight=False,
         markup=False,

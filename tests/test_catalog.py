@@ -121,3 +121,20 @@ def test_load_raises_data_error_with_every_problem(tmp_path: Path) -> None:
 def test_bundled_data_is_found() -> None:
     assert bundled_data_path().name == "claims.yaml"
     assert bundled_data_path("safety.yaml").is_file()
+
+
+def test_a_refused_entry_still_has_its_other_fields_checked(tmp_path: Path) -> None:
+    text = (
+        "sources:\n  - id: s1\n    title: ''\n"
+        "entries:\n"
+        "  - id: a-one\n    question: q\n    verdict: 'true'\n    related: [b-two]\n"
+        "    claims:\n      - text: c\n        citations: ['s1 [1]']\n"
+        "  - id: b-two\n    question: q2\n    verdict: maybe\n    tags: notalist\n"
+    )
+    path = write(tmp_path, text)
+    found = messages([path])
+    assert any(m.startswith(f"{path}:14: unknown verdict 'maybe'") for m in found)
+    assert f"{path}:15: tags must be a list, got text (put each item on its own '- ' line)" in found
+    assert f"{path}:3: source title is empty" in found
+    # b-two and s1 exist, they are only refused: no second, misleading "unknown" report
+    assert not any("unknown id 'b-two'" in m or "undeclared source 's1'" in m for m in found), found

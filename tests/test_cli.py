@@ -201,3 +201,32 @@ def test_validate_without_files_also_checks_the_safety_rules(
     assert result.exit_code == 1
     assert f"{broken}:3:" in result.stderr
     assert run(runner, "validate", str(mini_data)).exit_code == 0  # explicit files: only those
+
+
+def test_help_and_usage_errors_read_cleanly(runner: CliRunner) -> None:
+    helped = run(runner, "ask", "--help").stdout
+    assert "[default: 3; 0<=x<=50]" in helped and "\\[" not in helped  # no rich escape in plain help
+    for command in ("ask", "list", "show", "validate", "resources", "export", "import"):
+        sub = " ".join(run(runner, command, "--help").stdout.split())  # unwrapped
+        assert "Exit codes: 0 " in sub and "130 interrupted." in sub, command
+        assert "\\[" not in sub, command
+    assert "JSON Lines" not in run(runner, "list", "--help").stdout  # only `ask -` writes JSON Lines
+    bad = run(runner, "ask", "--top", "99", "x")
+    assert bad.exit_code == 2
+    assert "Invalid value for '--top': 99 is not in the range 0<=x<=50." in bad.stderr
+    assert "env var" not in run(runner, "list", "--format", "xml").stderr
+
+
+def test_no_color_drops_every_style_on_a_terminal(runner: CliRunner, mini_data: Path) -> None:
+    args = ["ask", "--data", str(mini_data), "does the fbi run the cybertipline"]
+    assert "\x1b[" in runner.invoke(app, args, env={"FORCE_COLOR": "1"}).stdout  # a terminal: styled
+    plain = runner.invoke(app, args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert plain.exit_code == 0 and "FALSE" in plain.stdout
+    assert "\x1b[" not in plain.stdout, "NO_COLOR: no colour, and no bold or dim either"
+
+
+def test_list_verdict_filter_takes_the_label_as_shown(runner: CliRunner, mini_data: Path) -> None:
+    for given in ("False", "FALSE", " false "):
+        ids = run(runner, "list", "-f", "ids", "--verdict", given, "--data", str(mini_data))
+        assert ids.exit_code == 0 and ids.stdout == "police-trace-every-ip\ncybertipline-who-runs\n", given
+    assert run(runner, "list", "-v", "Mostly true", "--data", str(mini_data)).exit_code == 0
