@@ -6,6 +6,7 @@ them, so `--help`, `--version` and JSON output start fast.
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -121,9 +122,8 @@ AskJsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Li
 def data_paths(data: Sequence[Path] | None) -> list[Path]:
     from factcheck.cache import bundled_data_path, data_paths_from_env  # yaml-free: a cache hit skips yaml
 
-    if data:
-        return list(data)
-    return data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+    paths = list(data or []) or data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+    return list(dict.fromkeys(paths))  # the same file named twice is read once, not a duplicate-id error
 
 
 def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
@@ -165,6 +165,8 @@ def write_json(value: Any, compact: bool = False) -> None:
 
 
 _CONTROL_TO_SPACE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
+# Whole terminal escape sequences (colour codes, titles), so "\x1b[31mtrace" reads as "trace".
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
 def clean_argument(text: str) -> str:
@@ -172,7 +174,8 @@ def clean_argument(text: str) -> str:
 
     Control characters (NUL, ESC, ...) become spaces, so no output format can echo them raw.
     """
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").translate(_CONTROL_TO_SPACE)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _ESCAPE_SEQUENCE.sub(" ", text).translate(_CONTROL_TO_SPACE)
 
 
 def stdin_questions() -> Iterator[str]:

@@ -38,7 +38,7 @@ class Engine(NamedTuple):
         )
 
     def show(self, entry_id: str) -> Entry:
-        entry = self.catalog.get(entry_id)
+        entry = self.catalog.get(entry_id) or self.catalog.get(entry_id.strip().lower())  # ids are lowercase
         if entry is None:
             raise UnknownEntryError(entry_id, suggest_ids(entry_id, self.catalog.ids))
         return entry

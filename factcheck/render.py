@@ -37,6 +37,11 @@ def clean(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """A pasted page is echoed by its start, not in full."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def make_console(color: str = "auto", stderr: bool = False, file: TextIO | None = None) -> Console:
     """`color`: auto (terminal and no NO_COLOR), always, never.
 
@@ -129,7 +134,7 @@ def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
     """An answered question: what it was understood as, then the entry."""
     assert answer.entry is not None
     matched = Text(f"Matched your question (score {answer.score:g}): ", style="dim")
-    matched.append(clean(answer.query), style="dim italic")
+    matched.append(shorten(clean(answer.query)), style="dim italic")
     _print(console, matched)
     console.print()
     entry_view(console, answer.entry, catalog)
@@ -142,7 +147,7 @@ def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
 
 def no_match_view(console: Console, answer: Answer) -> None:
     line = Text("No confident match for: ", style="bold")
-    line.append(clean(answer.query))
+    line.append(shorten(clean(answer.query)))
     _print(console, line)
     if answer.candidates:
         _print(console, Text("Nearest topics (did you mean):"))

@@ -230,3 +230,27 @@ def test_list_verdict_filter_takes_the_label_as_shown(runner: CliRunner, mini_da
         ids = run(runner, "list", "-f", "ids", "--verdict", given, "--data", str(mini_data))
         assert ids.exit_code == 0 and ids.stdout == "police-trace-every-ip\ncybertipline-who-runs\n", given
     assert run(runner, "list", "-v", "Mostly true", "--data", str(mini_data)).exit_code == 0
+
+
+def test_show_accepts_an_id_in_capitals_and_a_repeated_data_file_is_read_once(
+    runner: CliRunner, mini_data: Path
+) -> None:
+    shown = run(runner, "show", "-f", "json", "ISP-LOG-RETENTION", "--data", str(mini_data))
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == "isp-log-retention"
+    twice = run(runner, "list", "-f", "ids", "--data", str(mini_data), "--data", str(mini_data))
+    assert twice.exit_code == 0 and len(twice.stdout.split()) == 3
+
+
+def test_escape_sequences_in_a_question_are_dropped_whole(runner: CliRunner, mini_data: Path) -> None:
+    coloured = "is the \x1b[31mcybertipline\x1b[0m run by the fbi"
+    result = run(runner, "ask", "--json", "--data", str(mini_data), coloured)
+    data = json.loads(result.stdout)
+    assert (result.exit_code, data["id"]) == (0, "cybertipline-who-runs")
+    assert "\x1b" not in data["query"] and "[31m" not in data["query"]
+
+
+def test_a_pasted_page_is_echoed_shortened(runner: CliRunner, mini_data: Path) -> None:
+    question = "does the fbi run the cybertipline " + "padding " * 5000
+    result = run(runner, "ask", "--min-score", "0", "--data", str(mini_data), question)
+    first_line = result.stdout.splitlines()[0]
+    assert first_line.endswith("\u2026") and len(first_line) < 300
