@@ -1,3 +1,14 @@
 """factcheck: answer questions about CSAM investigations from curated, cited fact-checks."""
 
 __version__ = "0.1.0"
+
+
+def main() -> None:
+    """Console-script entry point: Ctrl-C while the CLI is still importing exits 130 quietly too."""
+    import sys
+
+    try:
+        from factcheck.cli import main as cli_main
+    except KeyboardInterrupt:
+        sys.exit(130)
+    cli_main()

@@ -1,6 +1,6 @@
 """`python -m factcheck` runs the same CLI as the console script."""
 
-from factcheck.cli import main
+from factcheck import main
 
 if __name__ == "__main__":
     main()

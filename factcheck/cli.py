@@ -178,13 +178,25 @@ def clean_argument(text: str) -> str:
     return _ESCAPE_SEQUENCE.sub(" ", text).translate(_CONTROL_TO_SPACE)
 
 
+MAX_LINE_BYTES = 1 << 20  # a question longer than 1 MiB is answered by its first MiB
+
+
+def _bounded_lines(stream: Any) -> Iterator[bytes]:
+    """Lines of a binary stream, each cut at MAX_LINE_BYTES: a newline-free stream never fills memory."""
+    while raw := stream.readline(MAX_LINE_BYTES):
+        if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the over-long line
+        yield raw
+
+
 def stdin_questions() -> Iterator[str]:
     """Non-empty lines of stdin, decoded leniently (bad bytes become U+FFFD); none at all is a usage error."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # `factcheck ask - <&-`
         fail("stdin is closed; write one question per line to it")
     asked = False
-    for raw in stream:
+    for raw in _bounded_lines(stream):
         line = clean_argument(raw.decode("utf-8", "replace")).strip()
         if line:
             asked = True

@@ -254,3 +254,13 @@ def test_a_pasted_page_is_echoed_shortened(runner: CliRunner, mini_data: Path) -
     result = run(runner, "ask", "--min-score", "0", "--data", str(mini_data), question)
     first_line = result.stdout.splitlines()[0]
     assert first_line.endswith("\u2026") and len(first_line) < 300
+
+
+def test_an_over_long_stdin_line_is_cut_not_buffered_whole(runner: CliRunner, mini_data: Path) -> None:
+    from factcheck import cli
+
+    lines = "does the fbi run the cybertipline " + "x" * (2 * cli.MAX_LINE_BYTES) + "\nhow long do isps keep ip logs\n"
+    result = run(runner, "ask", "--json", "--data", str(mini_data), "-", input=lines)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2 and rows[1]["id"] == "isp-log-retention"
+    assert len(rows[0]["query"]) <= cli.MAX_LINE_BYTES
