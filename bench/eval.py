@@ -3,6 +3,7 @@
     python -m bench.eval                 # figures for the bundled data
     python -m bench.eval --errors        # also list every miss
     python -m bench.eval --sweep         # accuracy/abstention across thresholds
+    python -m bench.eval --questions questions_holdout.yaml   # the second, untuned set
 
 Matching (bench/questions.yaml): top-1 accuracy on in-scope questions, confidently
 wrong answers (answered with the wrong entry), out-of-scope questions answered.
@@ -94,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=ANSWER_THRESHOLD)
     parser.add_argument("--errors", action="store_true", help="list every miss")
     parser.add_argument("--sweep", action="store_true", help="figures across thresholds")
+    parser.add_argument(
+        "--questions", default="questions.yaml",
+        help="matching set in bench/ (questions_holdout.yaml: a second set, never used for tuning)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     engine = open_engine(args.data or [bundled_data_path()])
-    questions = load_set("questions.yaml")
+    questions = load_set(args.questions)
     if args.sweep:
         print("threshold  top1   answered_in  wrong   out_answered")
         for threshold in range(40, 90, 5):
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     figures = matching_figures(engine, questions, args.threshold, args.errors)
     figures |= safety_figures(engine, load_set("safety.yaml"), args.errors)
-    print(f"matching (threshold {args.threshold:g}, bench/questions.yaml)")
+    print(f"matching (threshold {args.threshold:g}, bench/{args.questions})")
     print(f"  in-scope questions          {figures['in_scope']}")
     print(f"  top-1 accuracy              {figures['top1_accuracy']:.1%}   (target >= 95%)")
     print(f"  answered (in scope)         {figures['answered_in_scope']:.1%}")

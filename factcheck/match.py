@@ -12,6 +12,7 @@ questions, so one threshold decides whether to answer at all.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -258,16 +259,28 @@ def query_terms(query: str, index: Index) -> list[str]:
 
 
 def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
-    """The `top` best entries for `query`, best first, each scored 0-100."""
+    """The `top` best entries for `query`, best first, each scored 0-100.
+
+    Always `top` of them (or every entry, if fewer): entries sharing nothing with the
+    question follow the others with score 0, in data order.
+    """
+    top = max(top, 0)
     terms = query_terms(query, index)
-    if not terms or not index.ids:
-        return []
     totals: dict[int, float] = {}
     for term in terms:
         for doc, impact in index.postings(term):
             totals[doc] = totals.get(doc, 0.0) + impact
-    if not totals:
-        return []
+    matched = _rank_matched(terms, totals, index, top) if totals else []
+    if len(matched) < top:
+        seen = {c.id for c in matched}
+        unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen)
+        for doc in itertools.islice(unmatched, top - len(matched)):
+            matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0, raw=0.0))
+    return matched
+
+
+def _rank_matched(terms: list[str], totals: dict[int, float], index: Index, top: int) -> list[Candidate]:
+    """BM25 shortlist, re-ranked by similarity (see the module docstring)."""
     # Stable ordering: ties go to the entry that comes first in the data.
     pool = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, RERANK_DEPTH)]
     # The information in the question: unknown words weigh as much as the rarest known one.
@@ -282,7 +295,7 @@ def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=round(100.0 * sim, 1), raw=key)
-        for key, doc, sim in scored[: max(top, 0)]
+        for key, doc, sim in scored[:top]
     ]
 
 

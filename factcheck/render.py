@@ -149,9 +149,10 @@ def no_match_view(console: Console, answer: Answer) -> None:
     line = Text("No confident match for: ", style="bold")
     line.append(shorten(clean(answer.query)))
     _print(console, line)
-    if answer.candidates:
+    nearest = [c for c in answer.candidates if c.score > 0]  # score 0: nothing in common
+    if nearest:
         _print(console, Text("Nearest topics (did you mean):"))
-        _candidate_lines(console, answer.candidates)
+        _candidate_lines(console, nearest)
     _print(console, Text("Rephrase, or browse with: factcheck list", style="dim"))
 
 

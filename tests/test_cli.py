@@ -264,3 +264,15 @@ def test_an_over_long_stdin_line_is_cut_not_buffered_whole(runner: CliRunner, mi
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 2 and rows[1]["id"] == "isp-log-retention"
     assert len(rows[0]["query"]) <= cli.MAX_LINE_BYTES
+
+
+def test_candidates_are_always_the_top_n_even_with_nothing_in_common(runner: CliRunner, mini_data: Path) -> None:
+    result = run(runner, "ask", "--json", "--top", "2", "--data", str(mini_data), "best pizza in naples")
+    data = json.loads(result.stdout)
+    assert (result.exit_code, data["status"]) == (1, "no_match")
+    assert [(c["id"], c["score"]) for c in data["candidates"]] == [
+        ("police-trace-every-ip", 0.0),
+        ("cybertipline-who-runs", 0.0),
+    ]
+    text = run(runner, "ask", "--data", str(mini_data), "best pizza in naples")
+    assert "Nearest topics" not in text.stderr and "factcheck list" in text.stderr
