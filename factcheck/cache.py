@@ -55,7 +55,7 @@ T = TypeVar("T")
 def bundled_data_path(name: str = "claims.yaml") -> Path:
     """The data shipped inside the package (wheel), or the repo's data/ in a source checkout.
 
-    Same answer as catalog.bundled_data_path, without importing yaml or importlib.resources.
+    Defined here, not in catalog, because this module must not import yaml.
     """
     packaged = _PACKAGE_DIR / "data" / name
     if packaged.is_file():
@@ -64,7 +64,7 @@ def bundled_data_path(name: str = "claims.yaml") -> Path:
 
 
 def data_paths_from_env(value: str | None) -> list[Path]:
-    """FACTCHECK_DATA is a path list, like PATH (os.pathsep-separated); as catalog.data_paths_from_env."""
+    """FACTCHECK_DATA is a path list, like PATH (os.pathsep-separated)."""
     if not value:
         return []
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from factcheck.cache import bundled_data_path, data_paths_from_env  # noqa: F401 - re-exported: one definition
 from factcheck.errors import DataError, Problem
 from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, parse_citation
 
@@ -39,21 +38,6 @@ try:  # the C loader is several times faster; fall back where libyaml is absent
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
-
-
-def bundled_data_path(name: str = "claims.yaml") -> Path:
-    """The data shipped inside the package (wheel), or the repo's data/ in a source checkout."""
-    packaged = resources.files("factcheck") / "data" / name
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data" / name
-
-
-def data_paths_from_env(value: str | None) -> list[Path]:
-    """FACTCHECK_DATA is a path list, like PATH (os.pathsep-separated)."""
-    if not value:
-        return []
-    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
 @dataclass
