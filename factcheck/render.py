@@ -16,7 +16,6 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.errors import Problem
 from factcheck.model import Answer, Candidate, Catalog, Entry, verdict_label, verdict_meaning
 from factcheck.safety import Resource
 
@@ -184,9 +183,3 @@ def list_view(console: Console, entries: Sequence[Entry]) -> None:
         line.append(verdict_label(entry.verdict).ljust(label_width), style=style)
         line.append("  " + clean(entry.question))
         _print(console, line)
-
-
-def problems_view(console: Console, problems: Iterable[Problem]) -> None:
-    for problem in problems:
-        style = "yellow" if problem.warning else "red"
-        _print(console, Text(clean(str(problem)), style=style))
