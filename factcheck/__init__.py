@@ -7,8 +7,10 @@ def main() -> None:
     """Console-script entry point: Ctrl-C while the CLI is still importing exits 130 quietly too."""
     import sys
 
+    from factcheck.errors import ExitCode  # tiny, stdlib-only
+
     try:
         from factcheck.cli import main as cli_main
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     cli_main()

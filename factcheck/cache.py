@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - a CPython built without its own blake2
 try:
     import _pickle as pickle
 except ImportError:  # pragma: no cover - not CPython
-    import pickle
+    import pickle  # type: ignore[no-redef]
 
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
 CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)

@@ -83,7 +83,7 @@ _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "nul
 _PLAIN_TAGS = _SCALAR_TAGS | {_CORE + t for t in ("binary", "map", "omap", "pairs", "set", "seq", "merge", "value")}
 
 
-def _scalar(node: ScalarNode) -> object:
+def _scalar(node: Node) -> object:
     if node.tag not in _SCALAR_TAGS:
         return node.value
     try:
@@ -132,9 +132,7 @@ class _Reader:
                 continue
             items[key] = (key_node, value_node)
             if key not in known:
-                self.report.warn(
-                    self.file, key_node, f"unknown key {key!r} in {what}{_suggest(key, known)}"
-                )
+                self.report.warn(self.file, key_node, f"unknown key {key!r} in {what}{_suggest(key, known)}")
         return items
 
     def text(self, node: Node, what: str, required: bool = True) -> str | None:
@@ -179,11 +177,7 @@ class _Reader:
             if source_id is not None:
                 self.report.refused_ids.add(source_id)
             return None
-        optional = {
-            k: self.text(fields[k][1], f"source {k}", required=False)
-            for k in SOURCE_KEYS[2:]
-            if k in fields
-        }
+        optional = {k: self.text(fields[k][1], f"source {k}", required=False) for k in SOURCE_KEYS[2:] if k in fields}
         return Source(id=source_id, title=title, **optional), _line(node)
 
     def slug(self, node: Node, what: str) -> str | None:
@@ -342,7 +336,7 @@ def _check_depth(text: str) -> int | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line + 1
+                return event.start_mark.line + 1 if event.start_mark else 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-import typer.core
 
 from factcheck import __version__
 from factcheck.errors import DataError, ExitCode, FactcheckError
@@ -29,9 +28,6 @@ EPILOG = (
     "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
     "or validation found problems; 2 usage error or invalid data; 130 interrupted."
 )
-# typer 0.20 escapes the "[default: ...]" / "[required]" help suffixes for rich markup whenever
-# rich is installed, even with rich_markup_mode=None, so plain help showed "\[default: 3]".
-typer.core.HAS_RICH = False
 
 
 def exit_codes(*codes: str) -> str:
@@ -111,9 +107,7 @@ DataOption = Annotated[
 ]
 ColorOption = Annotated[
     Color,
-    typer.Option(
-        "--color", help="Colour: auto (terminal and no NO_COLOR), always, never.", show_envvar=False
-    ),
+    typer.Option("--color", help="Colour: auto (terminal and no NO_COLOR), always, never.", show_envvar=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON.")]
 AskJsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Lines for `ask -`).")]
@@ -158,8 +152,10 @@ def console(color: Color, stderr: bool = False) -> "Console":
 
 
 def write_json(value: Any, compact: bool = False) -> None:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(
-        value, ensure_ascii=False, indent=2
+    text = (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if compact
+        else json.dumps(value, ensure_ascii=False, indent=2)
     )
     sys.stdout.write(text + "\n")
 
@@ -255,7 +251,8 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
 
 @app.command(
     epilog=exit_codes(
-        "0 answered (every line, for `ask -`)", "1 not answered (no confident match, or declined)",
+        "0 answered (every line, for `ask -`)",
+        "1 not answered (no confident match, or declined)",
         "2 usage error or invalid data",
     )
 )
@@ -521,8 +518,12 @@ def write_atomically(path: Path, text: str) -> None:
 def export(
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="ID", help="Only these entries, in this order (default: all).",
-                       autocompletion=_complete_ids, show_default=False),
+        typer.Argument(
+            metavar="ID",
+            help="Only these entries, in this order (default: all).",
+            autocompletion=_complete_ids,
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[
         ExportFormat,
@@ -532,14 +533,23 @@ def export(
     ] = ExportFormat.claimreview,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", metavar="URL", show_default=False,
-                     help="Page hosting the fact-checks; each review's url is URL#id "
-                     "(default: the placeholder https://example.org/factcheck/)."),
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            show_default=False,
+            help="Page hosting the fact-checks; each review's url is URL#id "
+            "(default: the placeholder https://example.org/factcheck/).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                     help="Write to FILE (replaced whole, never half-written) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help="Write to FILE (replaced whole, never half-written) instead of stdout.",
+        ),
     ] = None,
     data: DataOption = None,
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import Index, Lexicon, build_index, decide, rank
@@ -12,11 +11,18 @@ from factcheck.model import Answer, Catalog, Entry
 from factcheck.safety import SafetyPolicy, seeks_harm
 
 
-class Engine(NamedTuple):
-    catalog: Catalog
-    index: Index
-    policy: SafetyPolicy
-    warnings: tuple[Problem, ...] = ()
+class Engine:
+    """The loaded data, its index and the safety policy: what every command asks."""
+
+    __slots__ = ("catalog", "index", "policy", "warnings")
+
+    def __init__(
+        self, catalog: Catalog, index: Index, policy: SafetyPolicy, warnings: tuple[Problem, ...] = ()
+    ) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.policy = policy
+        self.warnings = warnings
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
         """Answer one question; the safety check runs before any matching."""

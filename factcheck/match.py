@@ -185,7 +185,7 @@ def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[
 
 def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
-    bags: list[Counter[str]] = []
+    bags: list[dict[str, float]] = []
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
     phrasing_lines: list[str] = []
@@ -195,12 +195,12 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
         stems = stem_all(surface)
         stem_of = dict(zip(surface, stems, strict=True))
         phrasing_lines.append("\n".join(" ".join(sorted({stem_of[w] for w in p})) for p in phrasing_words if p))
-        bag: Counter[str] = Counter()
+        bag: dict[str, float] = {}
         split = len(surface) - len(body_words)
         for stem in stems[:split]:
-            bag[stem] += PHRASING_WEIGHT
+            bag[stem] = bag.get(stem, 0.0) + PHRASING_WEIGHT
         for stem in stems[split:]:
-            bag[stem] += BODY_WEIGHT
+            bag[stem] = bag.get(stem, 0.0) + BODY_WEIGHT
         bags.append(bag)
     n = max(len(bags), 1)
     lengths = [sum(bag.values()) for bag in bags]

@@ -1,57 +1,45 @@
-"""Shared fixtures: a small data file, a CLI runner, and a pinned environment."""
+"""Fixtures, and a machine-independent environment pinned for the whole session."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
-MINI_YAML = """\
-sources:
-  - id: ip-tracing
-    title: Do police trace every IP address?
-    kind: fact-check digest
-    outdated_warning: This fact-check may be outdated.
-  - id: ncmec-leads
-    title: How does NCMEC work with police?
-entries:
-  - id: police-trace-every-ip
-    question: Do police trace every IP address involved in CSAM investigations?
-    verdict: "false"
-    aliases:
-      - cops track every single ip address
-      - police follow up on all IPs
-    answer: No. Police prioritise leads rather than tracing every address.
-    claims:
-      - text: An IP address is a starting point.
-        citations: ["ip-tracing [1][2]"]
-    caveats: [The sources are digests.]
-    tags: [ip-addresses, police]
-    related: [cybertipline-who-runs]
-    reviewed: 2026-11-22
-  - id: cybertipline-who-runs
-    question: Is the CyberTipline run by the FBI?
-    verdict: "false"
-    aliases: [does the fbi operate the cybertipline]
-    answer: No. NCMEC operates the CyberTipline.
-    claims:
-      - text: NCMEC operates the CyberTipline.
-        citations: ["ncmec-leads [1]"]
-    caveats: [One source calls it the FBI's.]
-    tags: [ncmec, cybertipline]
-    reviewed: 2026-11-22
-  - id: isp-log-retention
-    question: How long do internet providers keep IP address logs?
-    verdict: unproven
-    tags: [isp]
-"""
+from tests.helpers import MINI_YAML
+
+_PINNED_HOME = Path(tempfile.mkdtemp(prefix="factcheck-tests-"))
+
+# Property tests: a quick default, and `pytest --hypothesis-profile=thorough` for a deeper run.
+settings.register_profile("default", max_examples=60)
+settings.register_profile("thorough", max_examples=400)
+settings.load_profile("default")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin HOME, XDG_* and every FACTCHECK_* variable before any fixture runs.
+
+    Module- and session-scoped fixtures run before function-scoped monkeypatching, so the
+    pinning has to happen here: nothing a test does may read or write the real ~/.cache,
+    and a developer's exported FACTCHECK_NO_CACHE or FACTCHECK_DATA must not change results.
+    """
+    for name in [n for n in os.environ if n.startswith("FACTCHECK_")]:
+        del os.environ[name]
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM", "CLICOLOR_FORCE"):
+        os.environ.pop(name, None)
+    os.environ["HOME"] = str(_PINNED_HOME)
+    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = str(_PINNED_HOME / name.lower())
+    os.environ["COLUMNS"] = "100"
 
 
 @pytest.fixture(autouse=True)
 def pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Same results locally and in CI: no user data, colour or cache from the machine."""
+    """Each test starts from the pinned environment, with a cache directory of its own."""
     for name in ("NO_COLOR", "FORCE_COLOR", "FACTCHECK_DATA", "TERM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
@@ -68,15 +56,3 @@ def mini_data(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def assert_schema_valid(validator: Any, value: object) -> None:
-    """Fail with every JSON Schema violation, each with its path."""
-    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
-
-
-def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path

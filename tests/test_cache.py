@@ -20,7 +20,7 @@ import factcheck
 from factcheck import cache, catalog, engine
 from factcheck.cli import app
 from factcheck.errors import DataError
-from tests.conftest import MINI_YAML, write
+from tests.helpers import MINI_YAML, write
 
 QUESTIONS = (
     "do police trace every IP?",

@@ -8,7 +8,7 @@ import pytest
 
 from factcheck.catalog import bundled_data_path, load, validate
 from factcheck.errors import DataError
-from tests.conftest import write
+from tests.helpers import write
 
 MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    verdict: unproven\n"
 

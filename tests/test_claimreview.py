@@ -19,7 +19,7 @@ from factcheck import claimreview as cr
 from factcheck.catalog import validate
 from factcheck.cli import app
 from factcheck.model import VERDICTS, Catalog, Entry
-from tests.conftest import assert_schema_valid
+from tests.helpers import assert_schema_valid
 
 REAL_DATA = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 
@@ -361,7 +361,7 @@ def _fields(entry: Entry) -> tuple[Any, ...]:
     return (entry.id, entry.question, entry.verdict, entry.answer, entry.tags, entry.reviewed, entry.aliases)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(made=entries(), base_url=st.sampled_from([cr.DEFAULT_BASE_URL, "https://x.example/p?a=1", "http://h/"]))
 def test_export_import_round_trip(made: list[Entry], base_url: str) -> None:
     catalog = Catalog(entries=tuple(made))

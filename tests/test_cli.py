@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from factcheck import __version__
 from factcheck.cli import app
-from tests.conftest import write
+from tests.helpers import write
 
 CONTRACT_KEYS = {
     "query", "status", "score", "candidates", "id", "question", "verdict", "answer",
@@ -193,6 +193,7 @@ def test_validate_without_files_also_checks_the_safety_rules(
 
     real = factcheck.catalog.bundled_data_path
     broken = write(tmp_path, "message: hi\npatterns:\n  material: ['(unclosed']\nrules: []\n", "safety.yaml")
+
     def bundled(name: str = "claims.yaml") -> Path:
         return broken if name == "safety.yaml" else real(name)
 

@@ -113,7 +113,12 @@ def test_only_the_resource_lists_contacts_appear(catalog: Catalog) -> None:
     report = catalog.get("how-to-report")
     assert report is not None
     body = " ".join([report.answer or "", *(c.text for c in report.claims)])
-    for channel in ("https://report.cybertip.org/", "1-800-843-5678", "https://www.iwf.org.uk/report", "https://www.inhope.org/"):
+    for channel in (
+        "https://report.cybertip.org/",
+        "1-800-843-5678",
+        "https://www.iwf.org.uk/report",
+        "https://www.inhope.org/",
+    ):
         assert channel in body
 
 

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from tests.conftest import assert_schema_valid
+from tests.helpers import assert_schema_valid
 
 REAL_DATA = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 

@@ -44,8 +44,12 @@ def test_clef_average_precision_and_conversion() -> None:
          {"vclaim_id": "8", "vclaim": "Same text", "title": ""}]
     )  # fmt: skip
     assert data["entries"] == [
-        {"id": "vclaim-7", "question": "Is the moon cheese?", "verdict": "unproven",
-         "aliases": ["The moon is cheese."]},
+        {
+            "id": "vclaim-7",
+            "question": "Is the moon cheese?",
+            "verdict": "unproven",
+            "aliases": ["The moon is cheese."],
+        },
         {"id": "vclaim-8", "question": "Same text", "verdict": "unproven"},
     ]
 

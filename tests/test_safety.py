@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from factcheck.cli import app
 from factcheck.errors import DataError
 from factcheck.safety import (
     HEAD_CHARS,
+    TAIL_CHARS,
     SafetyPolicy,
     declining_rule,
     examined_parts,
@@ -91,14 +91,14 @@ def test_fold_variants_split_digits_and_read_1_as_l() -> None:
     assert fold_variants("plain words") == [" plain words "]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_fold_gives_plain_words_and_never_fails(text: str) -> None:
     for folded in fold_variants(text):
         assert re.fullmatch(r" (?:[a-z0-9]+ )*", folded) or folded == "  "
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=200))
 def test_seeks_harm_never_fails(policy: SafetyPolicy, text: str) -> None:
     assert seeks_harm(text, policy) in (True, False)
@@ -214,7 +214,8 @@ def test_matcher_benchmark_questions_are_never_declined(policy: SafetyPolicy) ->
 # --- long text ------------------------------------------------------------------------------
 
 
-def test_one_megabyte_is_checked_in_well_under_a_second(policy: SafetyPolicy) -> None:
+def test_one_megabyte_is_decided_on_bounded_parts(policy: SafetyPolicy) -> None:
+    """However long the text, only its head and tail are examined (speed lives in bench/speed.py)."""
     words = "how to where can i get the police vpn tor cp child porn download me my without caught so cant".split()
     texts = [
         " ".join(words[i % len(words)] for i in range(200_000))[:1_000_000],
@@ -224,9 +225,9 @@ def test_one_megabyte_is_checked_in_well_under_a_second(policy: SafetyPolicy) ->
         "i want to " * 100_000,
     ]
     for text in texts:
-        start = time.perf_counter()
-        seeks_harm(text, policy)
-        assert time.perf_counter() - start < 1.0
+        parts = examined_parts(text)
+        assert sum(len(part) for part in parts) <= HEAD_CHARS + TAIL_CHARS
+        assert seeks_harm(text, policy) == any(seeks_harm(part, policy) for part in parts)
 
 
 def test_long_text_is_checked_at_its_start_and_its_end(policy: SafetyPolicy) -> None:

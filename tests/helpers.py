@@ -1,0 +1,58 @@
+"""Test helpers shared by several test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+MINI_YAML = """\
+sources:
+  - id: ip-tracing
+    title: Do police trace every IP address?
+    kind: fact-check digest
+    outdated_warning: This fact-check may be outdated.
+  - id: ncmec-leads
+    title: How does NCMEC work with police?
+entries:
+  - id: police-trace-every-ip
+    question: Do police trace every IP address involved in CSAM investigations?
+    verdict: "false"
+    aliases:
+      - cops track every single ip address
+      - police follow up on all IPs
+    answer: No. Police prioritise leads rather than tracing every address.
+    claims:
+      - text: An IP address is a starting point.
+        citations: ["ip-tracing [1][2]"]
+    caveats: [The sources are digests.]
+    tags: [ip-addresses, police]
+    related: [cybertipline-who-runs]
+    reviewed: 2026-11-22
+  - id: cybertipline-who-runs
+    question: Is the CyberTipline run by the FBI?
+    verdict: "false"
+    aliases: [does the fbi operate the cybertipline]
+    answer: No. NCMEC operates the CyberTipline.
+    claims:
+      - text: NCMEC operates the CyberTipline.
+        citations: ["ncmec-leads [1]"]
+    caveats: [One source calls it the FBI's.]
+    tags: [ncmec, cybertipline]
+    reviewed: 2026-11-22
+  - id: isp-log-retention
+    question: How long do internet providers keep IP address logs?
+    verdict: unproven
+    tags: [isp]
+"""
+
+
+def assert_schema_valid(validator: Any, value: object) -> None:
+    """Fail with every JSON Schema violation, each with its path."""
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
