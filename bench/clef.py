@@ -42,7 +42,8 @@ def claims_to_data(rows: list[dict[str, str]]) -> dict:
     for row in rows:
         claim = " ".join(row["vclaim"].split())
         title = " ".join((row.get("title") or "").split()) or claim
-        entry = {"id": f"vclaim-{row['vclaim_id']}", "question": title, "verdict": "unproven"}
+        rated = claim.replace("?", "").strip() or title.replace("?", "").strip() or "(no text)"
+        entry = {"id": f"vclaim-{row['vclaim_id']}", "question": title, "claim": rated, "verdict": "unproven"}
         if claim and claim != title:
             entry["aliases"] = [claim]
         entries.append(entry)

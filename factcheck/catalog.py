@@ -28,7 +28,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab a
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = ("entries", "sources")
 ENTRY_KEYS = (
-    "id", "question", "verdict", "aliases", "answer", "claims",
+    "id", "question", "claim", "verdict", "aliases", "answer", "claims",
     "caveats", "tags", "related", "reviewed",
 )  # fmt: skip
 CLAIM_KEYS = ("text", "citations")
@@ -151,6 +151,18 @@ class _Reader:
         self.report.error(self.file, node, f"{what} must be text, got {_kind(node)}")
         return None
 
+    def statement(self, node: Node) -> str | None:
+        """The rated claim: a sentence the verdict rates, written as a statement, not a question."""
+        value = self.text(node, "claim")
+        if value is not None and "?" in value:
+            self.report.error(
+                self.file, node,
+                f"claim must be a statement, not a question: {value!r} (write what the verdict rates, "
+                "e.g. 'The FBI runs the CyberTipline.')",
+            )  # fmt: skip
+            return None
+        return value
+
     def text_list(self, node: Node, what: str) -> tuple[str, ...]:
         if isinstance(node, ScalarNode) and _scalar(node) is None:
             return ()
@@ -263,7 +275,7 @@ class _Reader:
         fields = self.mapping(node, "an entry", ENTRY_KEYS)
         if not fields:
             return None
-        missing = [k for k in ("id", "question", "verdict") if k not in fields]
+        missing = [k for k in ("id", "question", "claim", "verdict") if k not in fields]
         if missing:
             label = f"entry {_scalar(fields['id'][1])!r}" if "id" in fields else "entry"
             self.report.error(self.file, node, f"{label} is missing {', '.join(missing)}")
@@ -271,6 +283,7 @@ class _Reader:
         values: dict[str, object] = {
             "id": self.slug(fields["id"][1], "entry id"),
             "question": self.text(fields["question"][1], "question"),
+            "claim": self.statement(fields["claim"][1]),
             "verdict": self.verdict(fields["verdict"][1]),
         }
         refused = None in values.values()  # still check the other fields: every problem at once

@@ -55,7 +55,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_SLUG = 60
 # Keys in the order the curated data writes them (factcheck.catalog.ENTRY_KEYS).
 _YAML_KEYS = (
-    "id", "question", "verdict", "aliases", "answer", "claims",
+    "id", "question", "claim", "verdict", "aliases", "answer", "claims",
     "caveats", "tags", "related", "reviewed",
 )  # fmt: skip
 
@@ -93,7 +93,7 @@ def to_claimreview(entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_
         "identifier": entry.id,
         "url": review_url(base_url, entry.id),
         "name": entry.question,
-        "claimReviewed": entry.question,
+        "claimReviewed": entry.claim,
         "datePublished": entry.reviewed,
         "author": {"@type": "Organization", "name": AUTHOR_NAME, "url": base_url.split("#", 1)[0]},
         "reviewRating": rating,
@@ -306,21 +306,30 @@ def _entry_id(review: dict[str, Any], question: str) -> str:
     return slugify(question)
 
 
+def as_statement(text: str) -> str:
+    """A claim must be a statement: a rated text written as a question is kept, marked as such."""
+    if "?" not in text:
+        return text
+    return "Claim under review: " + text.replace("?", "").strip() + "."
+
+
 def review_to_entry(review: dict[str, Any]) -> dict[str, Any]:
     """One ClaimReview object as a factcheck entry dict (keys as in the YAML data)."""
     claim = _first_dict(review.get("itemReviewed"))
-    question = (
-        _text(review.get("claimReviewed"))
-        or _text(claim.get("text"))
-        or _text(claim.get("name"))
-        or _text(review.get("name"))
-        or _text(review.get("headline"))
-    )
-    if question is None:
+    rated = _text(review.get("claimReviewed")) or _text(claim.get("text")) or _text(claim.get("name"))
+    title = _text(review.get("name")) or _text(review.get("headline"))
+    if rated is None and title is None:
         where = _text(review.get("url")) or _text(review.get("identifier")) or "a ClaimReview"
         raise ClaimReviewError(f"{where} has no claimReviewed text")
+    # claimReviewed is the statement rated; the review's name (our exports: the question) titles it.
+    question = title or rated or ""
     verdict, original = verdict_from_rating(review.get("reviewRating"))
-    entry: dict[str, Any] = {"id": _entry_id(review, question), "question": question, "verdict": verdict}
+    entry: dict[str, Any] = {
+        "id": _entry_id(review, question),
+        "question": question,
+        "claim": as_statement(rated or question),
+        "verdict": verdict,
+    }
     aliases = [a for a in _texts(claim.get("alternateName")) if a != question]
     if aliases:
         entry["aliases"] = aliases
@@ -392,7 +401,7 @@ def entries_to_yaml(entries: Sequence[dict[str, Any]], header: str | None = None
     _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
     documents = []
     for raw in entries:
-        missing = [k for k in ("id", "question", "verdict") if not raw.get(k)]
+        missing = [k for k in ("id", "question", "claim", "verdict") if not raw.get(k)]
         if missing:
             raise ClaimReviewError(f"entry {raw.get('id')!r} is missing {', '.join(missing)}")
         entry: dict[str, Any] = {}

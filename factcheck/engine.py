@@ -9,6 +9,7 @@ from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import Index, Lexicon, build_index, decide, rank
 from factcheck.model import Answer, Catalog, Entry
 from factcheck.safety import SafetyPolicy, seeks_harm
+from factcheck.stance import is_opposite
 
 
 class Engine:
@@ -35,6 +36,7 @@ class Engine:
         decision = decide(candidates) if threshold is None else decide(candidates, threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         return Answer(
+            opposite_wording=entry is not None and is_opposite(query, entry.claim),
             query=query,
             status="answered" if entry else "no_match",
             entry=entry,

@@ -37,6 +37,11 @@ def verdict_meaning(verdict: str) -> str:
     return VERDICTS[verdict][1]
 
 
+def claim_label(verdict: str) -> str:
+    """What the claim line is called: an explainer explains a topic, every other verdict rates a claim."""
+    return "Topic" if verdict == "explainer" else "Claim"
+
+
 def parse_citation(citation: str) -> tuple[str, tuple[int, ...]] | None:
     """`"ip-tracing [4][5]"` -> `("ip-tracing", (4, 5))`; None when malformed."""
     found = _CITATION.match(citation)
@@ -70,6 +75,7 @@ class Entry(NamedTuple):
     id: str
     question: str
     verdict: str
+    claim: str = ""  # the statement the verdict rates (a sentence, never a question)
     aliases: tuple[str, ...] = ()
     answer: str | None = None
     claims: tuple[Claim, ...] = ()
@@ -167,3 +173,4 @@ class Answer(NamedTuple):
     candidates: tuple[Candidate, ...]
     close_call: bool = False  # answered, but the runner-up was nearly as good
     safety_message: str | None = None  # set when declined
+    opposite_wording: bool = False  # the query negates the claim the verdict rates (factcheck.stance)

@@ -16,7 +16,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.model import Answer, Candidate, Catalog, Entry, verdict_label, verdict_meaning
+from factcheck.model import Answer, Candidate, Catalog, Entry, claim_label, verdict_label, verdict_meaning
 from factcheck.safety import Resource
 
 VERDICT_STYLES = {
@@ -82,9 +82,18 @@ def _section(console: Console, title: str) -> None:
     _print(console, Text(title, style="bold underline"))
 
 
-def entry_view(console: Console, entry: Entry, catalog: Catalog) -> None:
+def claim_header(console: Console, entry: Entry) -> None:
+    """What the verdict rates, first: "Claim: The FBI runs the CyberTipline." then the badge."""
+    line = Text(f"{claim_label(entry.verdict)}: ", style="bold")
+    line.append(clean(entry.claim), style="bold")
+    _print(console, line)
     _print(console, badge(entry.verdict))
-    _print(console, Text(clean(entry.question), style="bold"))
+
+
+def entry_view(console: Console, entry: Entry, catalog: Catalog, header: bool = True) -> None:
+    if header:
+        claim_header(console, entry)
+    _print(console, Text("Question: ", style="dim") + Text(clean(entry.question)))
     if entry.answer:
         console.print()
         _print(console, Text(clean(entry.answer)))
@@ -130,18 +139,26 @@ def _candidate_lines(console: Console, candidates: Iterable[Candidate]) -> None:
 
 
 def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
-    """An answered question: what it was understood as, then the entry."""
-    assert answer.entry is not None
-    matched = Text(f"Matched your question (score {answer.score:g}): ", style="dim")
-    matched.append(shorten(clean(answer.query)), style="dim italic")
-    _print(console, matched)
-    console.print()
-    entry_view(console, answer.entry, catalog)
+    """An answered question: the rated claim and verdict, then the user's wording as theirs, then the entry.
+
+    The verdict rates the entry's claim, never the input: the input is echoed on its own
+    line, after the verdict, labelled as the user's, with a notice when it negates the claim.
+    """
+    if answer.entry is None:
+        raise ValueError("answer_view needs an answered Answer")
+    claim_header(console, answer.entry)
+    if answer.opposite_wording:
+        _print(console, Text("Note: your wording is the opposite of the claim rated above.", style="yellow"))
+    asked = Text("You asked: ", style="dim")
+    asked.append(shorten(clean(answer.query)), style="dim italic")
+    asked.append(f"  (matched this fact-check, score {answer.score:g})", style="dim")
+    _print(console, asked)
     others = [c for c in answer.candidates if c.id != answer.entry.id]
     if answer.close_call and others:
-        console.print()
         _print(console, Text("Another entry was nearly as close; did you mean:", style="yellow"))
         _candidate_lines(console, others[:2])
+    console.print()
+    entry_view(console, answer.entry, catalog, header=False)
 
 
 def no_match_view(console: Console, answer: Answer) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from factcheck.model import Answer, Catalog, Entry, Source, verdict_label, verdict_meaning
+from factcheck.model import Answer, Catalog, Entry, Source, claim_label, verdict_label, verdict_meaning
 from factcheck.safety import Resource
 
 # Keys every answered/unanswered ask result carries with their empty values.
 _EMPTY_ENTRY: dict[str, Any] = {
     "id": None,
     "question": None,
+    "claim": None,
     "verdict": None,
     "verdict_label": None,
     "verdict_meaning": None,
@@ -47,6 +48,7 @@ def entry_dict(entry: Entry, catalog: Catalog) -> dict[str, Any]:
     return {
         "id": entry.id,
         "question": entry.question,
+        "claim": entry.claim,
         "verdict": entry.verdict,
         "verdict_label": verdict_label(entry.verdict),
         "verdict_meaning": verdict_meaning(entry.verdict),
@@ -67,6 +69,7 @@ def list_item_dict(entry: Entry) -> dict[str, Any]:
     return {
         "id": entry.id,
         "question": entry.question,
+        "claim": entry.claim,
         "verdict": entry.verdict,
         "tags": list(entry.tags),
         "reviewed": entry.reviewed,
@@ -90,6 +93,7 @@ def answer_dict(answer: Answer, catalog: Catalog, resources: tuple[Resource, ...
         "status": answer.status,
         "score": answer.score,
         "close_call": answer.close_call,
+        "opposite_wording": answer.opposite_wording,
         **body,
         "candidates": [{"id": c.id, "question": c.question, "score": c.score} for c in answer.candidates],
         "message": answer.safety_message,
@@ -105,6 +109,8 @@ def entry_markdown(entry: Entry, catalog: Catalog, heading: str = "##") -> str:
     """A pasteable markdown digest of one entry."""
     lines = [
         f"{heading} {_md_escape(entry.question)}",
+        "",
+        f"**{claim_label(entry.verdict)}:** {_md_escape(entry.claim)}",
         "",
         f"**Verdict: {verdict_label(entry.verdict)}**: {verdict_meaning(entry.verdict)}",
         "",

@@ -16,6 +16,7 @@ sources:
 entries:
   - id: police-trace-every-ip
     question: Do police trace every IP address involved in CSAM investigations?
+    claim: Police trace every IP address involved in CSAM investigations.
     verdict: "false"
     aliases:
       - cops track every single ip address
@@ -30,6 +31,7 @@ entries:
     reviewed: 2026-11-22
   - id: cybertipline-who-runs
     question: Is the CyberTipline run by the FBI?
+    claim: The FBI runs the CyberTipline.
     verdict: "false"
     aliases: [does the fbi operate the cybertipline]
     answer: No. NCMEC operates the CyberTipline.
@@ -41,6 +43,7 @@ entries:
     reviewed: 2026-11-22
   - id: isp-log-retention
     question: How long do internet providers keep IP address logs?
+    claim: Internet providers keep IP address logs for a set period.
     verdict: unproven
     tags: [isp]
 """

@@ -10,7 +10,7 @@ from factcheck.catalog import bundled_data_path, load, validate
 from factcheck.errors import DataError
 from tests.helpers import write
 
-MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    verdict: unproven\n"
+MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    claim: The claim under review.\n    verdict: unproven\n"
 
 
 def messages(paths: list[Path], strict: bool = False) -> list[str]:
@@ -41,11 +41,11 @@ def test_unquoted_boolean_verdict_is_read_as_the_verdict(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL.replace("unproven", "flase"), ":4: unknown verdict 'flase' (did you mean 'false'?)"),
-        (MINIMAL + "    verdict: true\n", ":5: duplicate key 'verdict' in an entry (first at line 4)"),
+        (MINIMAL.replace("unproven", "flase"), ":5: unknown verdict 'flase' (did you mean 'false'?)"),
+        (MINIMAL + "    verdict: true\n", ":6: duplicate key 'verdict' in an entry (first at line 5)"),
         (MINIMAL.replace("a-claim", "A Claim"), ":2: entry id 'A Claim' must be a lowercase slug"),
-        (MINIMAL + "    aliases: just one string\n", ":5: aliases must be a list, got text"),
-        (MINIMAL + "    reviewed: last week\n", ":5: reviewed must be a date written YYYY-MM-DD"),
+        (MINIMAL + "    aliases: just one string\n", ":6: aliases must be a list, got text"),
+        (MINIMAL + "    reviewed: last week\n", ":6: reviewed must be a date written YYYY-MM-DD"),
         ("entries:\n  - id: x\n    verdict: true\n", ":2: entry 'x' is missing question"),
         ("entries: {}\n", ":1: entries must be a list, got a mapping"),
         (MINIMAL.replace("Is it so?", '"Is it \\e[31mso?"'), ":3: question contains a control character (U+001B)"),
@@ -73,7 +73,7 @@ def test_unknown_key_is_a_warning_naming_the_key(tmp_path: Path) -> None:
     catalog, problems = validate([path])
     assert catalog is not None
     assert [str(p) for p in problems] == [
-        f"{path}:5: warning: unknown key 'caveat' in an entry (did you mean 'caveats'?)"
+        f"{path}:6: warning: unknown key 'caveat' in an entry (did you mean 'caveats'?)"
     ]
     strict_catalog, strict_problems = validate([path], strict=True)
     assert strict_catalog is None and any("unknown key 'caveat'" in str(p) for p in strict_problems)
@@ -96,7 +96,7 @@ def test_not_utf8_missing_and_directory(tmp_path: Path) -> None:
 def test_strict_requires_what_curated_entries_carry(tmp_path: Path, mini_data: Path) -> None:
     strict = messages([mini_data], strict=True)
     assert strict == [
-        f"{mini_data}:34: entry 'isp-log-retention' needs an answer, at least one claim with a citation, "
+        f"{mini_data}:36: entry 'isp-log-retention' needs an answer, at least one claim with a citation, "
         "caveats, a reviewed date (--strict)"
     ]
     assert messages([mini_data]) == []
@@ -105,14 +105,14 @@ def test_strict_requires_what_curated_entries_carry(tmp_path: Path, mini_data: P
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
-    bomb = "\n".join(lines) + "\nentries:\n  - id: x\n    question: q\n    verdict: true\n    aliases: *a11\n"
+    bomb = "\n".join(lines) + "\nentries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: true\n    aliases: *a11\n"
     catalog, problems = validate([write(tmp_path, bomb)])
     assert catalog is None
     assert problems, "an alias bomb must produce a problem"
 
 
 def test_load_raises_data_error_with_every_problem(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL.replace("unproven", "nope") + "  - id: b\n    question: 3\n    verdict: true\n")
+    path = write(tmp_path, MINIMAL.replace("unproven", "nope") + "  - id: b\n    question: 3\n    claim: The claim under review.\n    verdict: true\n")
     with pytest.raises(DataError) as caught:
         load([path])
     assert len(caught.value.problems) == 2
@@ -127,14 +127,14 @@ def test_a_refused_entry_still_has_its_other_fields_checked(tmp_path: Path) -> N
     text = (
         "sources:\n  - id: s1\n    title: ''\n"
         "entries:\n"
-        "  - id: a-one\n    question: q\n    verdict: 'true'\n    related: [b-two]\n"
+        "  - id: a-one\n    question: q\n    claim: The claim under review.\n    verdict: 'true'\n    related: [b-two]\n"
         "    claims:\n      - text: c\n        citations: ['s1 [1]']\n"
-        "  - id: b-two\n    question: q2\n    verdict: maybe\n    tags: notalist\n"
+        "  - id: b-two\n    question: q2\n    claim: The claim under review.\n    verdict: maybe\n    tags: notalist\n"
     )
     path = write(tmp_path, text)
     found = messages([path])
-    assert any(m.startswith(f"{path}:14: unknown verdict 'maybe'") for m in found)
-    assert f"{path}:15: tags must be a list, got text (put each item on its own '- ' line)" in found
+    assert any(m.startswith(f"{path}:16: unknown verdict 'maybe'") for m in found)
+    assert f"{path}:17: tags must be a list, got text (put each item on its own '- ' line)" in found
     assert f"{path}:3: source title is empty" in found
     # b-two and s1 exist, they are only refused: no second, misleading "unknown" report
     assert not any("unknown id 'b-two'" in m or "undeclared source 's1'" in m for m in found), found

@@ -33,6 +33,7 @@ sources:
 entries:
   - id: tip-true
     question: "Is the CyberTipline run by NCMEC?"
+    claim: NCMEC runs the CyberTipline.
     verdict: "true"
     aliases: ["does ncmec run the cybertipline"]
     answer: "Yes: NCMEC operates it."
@@ -43,26 +44,32 @@ entries:
     reviewed: 2025-01-31
   - id: rated-mostly-true
     question: "Mostly true question?"
+    claim: The claim under review.
     verdict: "mostly-true"
     tags: [ncmec]
   - id: rated-mixed
     question: "Mixed question?"
+    claim: The claim under review.
     verdict: "mixed"
     tags: [law]
   - id: rated-mostly-false
     question: "Mostly false question?"
+    claim: The claim under review.
     verdict: "mostly-false"
     tags: [law, ncmec]
   - id: rated-false
     question: "Does police trace every IP?"
+    claim: The claim under review.
     verdict: "false"
     answer: "No; leads are prioritised."
     tags: [ip-addresses]
   - id: not-settled
     question: "Unproven question?"
+    claim: The claim under review.
     verdict: "unproven"
   - id: how-it-works
     question: "How does a report reach police?"
+    claim: The claim under review.
     verdict: "explainer"
     answer: "Through NCMEC, which refers it to the right agency."
     tags: [reporting]
@@ -126,7 +133,8 @@ def test_export_fields(catalog: Catalog) -> None:
     review = cr.to_claimreview(catalog.get("tip-true"), catalog, "https://checks.example.net/page")
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
-    assert review["claimReviewed"] == "Is the CyberTipline run by NCMEC?"
+    assert review["claimReviewed"] == "NCMEC runs the CyberTipline."
+    assert review["name"] == "Is the CyberTipline run by NCMEC?"
     assert review["url"] == "https://checks.example.net/page#tip-true"
     assert review["identifier"] == "tip-true"
     assert review["author"] == {"@type": "Organization", "name": "factcheck", "url": "https://checks.example.net/page"}
@@ -199,6 +207,7 @@ def test_import_single_object(catalog: Catalog) -> None:
         {
             "id": "tip-true",
             "question": "Is the CyberTipline run by NCMEC?",
+            "claim": "NCMEC runs the CyberTipline.",
             "verdict": "true",
             "aliases": ["does ncmec run the cybertipline"],
             "answer": "Yes: NCMEC operates it.",
@@ -226,7 +235,7 @@ def test_import_skips_other_nodes_in_a_graph() -> None:
              "reviewRating": {"@type": "Rating", "alternateName": "False"}},
         ],
     }  # fmt: skip
-    expected = {"id": "the-moon-is-cheese", "question": "The moon is cheese", "verdict": "false"}
+    expected = {"id": "the-moon-is-cheese", "question": "The moon is cheese", "claim": "The moon is cheese", "verdict": "false"}
     assert cr.from_claimreview(document) == [expected]
 
 
@@ -297,7 +306,7 @@ def test_import_accepts_jsonld_value_forms() -> None:
         "identifier": {"@type": "PropertyValue", "value": "a-claim"},
     }
     assert cr.from_claimreview(review) == [
-        {"id": "a-claim", "question": "A claim", "verdict": "false", "aliases": ["another phrasing"],
+        {"id": "a-claim", "question": "A claim", "claim": "A claim", "verdict": "false", "aliases": ["another phrasing"],
          "tags": ["police", "ip-addresses"]}
     ]  # fmt: skip
 
@@ -347,6 +356,7 @@ def entries(draw: st.DrawFn) -> list[Entry]:
             Entry(
                 id=entry_id,
                 question=question,
+                claim=draw(_TEXT.filter(lambda c: "?" not in c)),
                 verdict=draw(st.sampled_from(sorted(VERDICTS))),
                 aliases=tuple(draw(st.lists(_TEXT.filter(lambda a, q=question: a != q), max_size=3, unique=True))),
                 answer=draw(st.none() | _TEXT),
@@ -358,7 +368,7 @@ def entries(draw: st.DrawFn) -> list[Entry]:
 
 
 def _fields(entry: Entry) -> tuple[Any, ...]:
-    return (entry.id, entry.question, entry.verdict, entry.answer, entry.tags, entry.reviewed, entry.aliases)
+    return (entry.id, entry.question, entry.claim, entry.verdict, entry.answer, entry.tags, entry.reviewed, entry.aliases)
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -370,7 +380,7 @@ def test_export_import_round_trip(made: list[Entry], base_url: str) -> None:
     wire = json.loads(json.dumps(document, ensure_ascii=False))  # through real JSON text
     imported = cr.from_claimreview(wire)
     assert [
-        (e["id"], e["question"], e["verdict"], e.get("answer"), tuple(e.get("tags", ())), e.get("reviewed"),
+        (e["id"], e["question"], e["claim"], e["verdict"], e.get("answer"), tuple(e.get("tags", ())), e.get("reviewed"),
          tuple(e.get("aliases", ())))
         for e in imported
     ] == [_fields(e) for e in made]  # fmt: skip

@@ -138,18 +138,18 @@ def test_show_by_id_and_unknown_id(runner: CliRunner, mini_data: Path) -> None:
 
 
 def test_invalid_data_is_refused_with_exit_2_and_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
-    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    verdict: maybe\n")
+    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: maybe\n")
     for args in (["ask", "q"], ["list"], ["show", "x"]):
         result = run(runner, *args, "--data", str(bad))
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert result.stderr.startswith(f"{bad}:4: unknown verdict 'maybe'")
+        assert result.stderr.startswith(f"{bad}:5: unknown verdict 'maybe'")
         assert "Traceback" not in result.stderr
 
 
 def test_data_from_environment_path_list(runner: CliRunner, mini_data: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     extra = write(
-        tmp_path, "entries:\n  - id: extra-entry\n    question: Is the moon cheese?\n    verdict: false\n", "x.yaml"
+        tmp_path, "entries:\n  - id: extra-entry\n    question: Is the moon cheese?\n    claim: The claim under review.\n    verdict: false\n", "x.yaml"
     )
     monkeypatch.setenv("FACTCHECK_DATA", f"{mini_data}:{extra}")
     rows = json.loads(run(runner, "list", "--json").stdout)
@@ -161,12 +161,12 @@ def test_validate_reports_and_exit_codes(runner: CliRunner, mini_data: Path, tmp
     assert ok.exit_code == 0 and ok.stdout.startswith("ok: 3 entries, 2 sources")
     strict = run(runner, "validate", "--strict", str(mini_data))
     assert strict.exit_code == 1
-    assert f"{mini_data}:34: entry 'isp-log-retention' needs an answer" in strict.stderr
-    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    verdict: nope\n    verdict: true\n")
+    assert f"{mini_data}:36: entry 'isp-log-retention' needs an answer" in strict.stderr
+    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: nope\n    verdict: true\n")
     result = run(runner, "validate", str(bad))
     assert result.exit_code == 1
-    assert f"{bad}:4: unknown verdict 'nope'" in result.stderr
-    assert f"{bad}:5: duplicate key 'verdict'" in result.stderr
+    assert f"{bad}:5: unknown verdict 'nope'" in result.stderr
+    assert f"{bad}:6: duplicate key 'verdict'" in result.stderr
 
 
 def test_version_and_help(runner: CliRunner) -> None:
@@ -253,8 +253,8 @@ def test_escape_sequences_in_a_question_are_dropped_whole(runner: CliRunner, min
 def test_a_pasted_page_is_echoed_shortened(runner: CliRunner, mini_data: Path) -> None:
     question = "does the fbi run the cybertipline " + "padding " * 5000
     result = run(runner, "ask", "--min-score", "0", "--data", str(mini_data), question)
-    first_line = result.stdout.splitlines()[0]
-    assert first_line.endswith("\u2026") and len(first_line) < 300
+    echoed = next(line for line in result.stdout.splitlines() if line.startswith("You asked: "))
+    assert "\u2026" in echoed and len(echoed) < 300
 
 
 def test_an_over_long_stdin_line_is_cut_not_buffered_whole(runner: CliRunner, mini_data: Path) -> None:

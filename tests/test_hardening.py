@@ -31,7 +31,7 @@ needs_script = pytest.mark.skipif(SCRIPT is None, reason="console script not ins
 
 PROBLEM_LINE = re.compile(r"^.+:\d+: ")
 SUMMARY_LINE = re.compile(r"^\d+ problem\(s\) in \d+ file\(s\)$")
-ENTRY = 'entries:\n  - id: a\n    question: Is the moon made of cheese?\n    verdict: "false"\n'
+ENTRY = 'entries:\n  - id: a\n    question: Is the moon made of cheese?\n    claim: The claim under review.\n    verdict: "false"\n'
 ASKED = "is the moon made of cheese"
 DATA_COMMANDS = (["ask", ASKED], ["list"], ["show", "a"])
 
@@ -88,27 +88,27 @@ def run_script(
 
 BAD_DATA = {
     "yaml-syntax": (
-        "entries:\n  - id: a\n    question: q\n    verdict: true\n   bad: indent\n",
-        5,
+        "entries:\n  - id: a\n    question: q\n    claim: The claim under review.\n    verdict: true\n   bad: indent\n",
+        6,
         "YAML syntax error",
     ),
     "tab-indent": ("entries:\n\t- id: a\n", 2, "a tab character cannot indent YAML; use spaces"),
     "empty-file": ("", 1, "file is empty"),
     "comment-only": ("# nothing here\n", 1, "file is empty"),
-    "not-utf8": (b"entries:\n  - id: a\n    question: caf\xe9?\n", 3, "not valid UTF-8 (byte 0xe9)"),
-    "duplicate-key": (ENTRY + '    verdict: "true"\n', 5, "duplicate key 'verdict' in an entry (first at line 4)"),
-    "string-for-list": (ENTRY + "    tags: just-one\n", 5, "tags must be a list, got text"),
-    "unknown-verdict": (ENTRY.replace('"false"', "maybe"), 4, "unknown verdict 'maybe'"),
+    "not-utf8": (b"entries:\n  - id: a\n    question: caf\xe9?\n    claim: The claim under review.\n", 3, "not valid UTF-8 (byte 0xe9)"),
+    "duplicate-key": (ENTRY + '    verdict: "true"\n', 6, "duplicate key 'verdict' in an entry (first at line 5)"),
+    "string-for-list": (ENTRY + "    tags: just-one\n", 6, "tags must be a list, got text"),
+    "unknown-verdict": (ENTRY.replace('"false"', "maybe"), 5, "unknown verdict 'maybe'"),
     "undeclared-source": (
         ENTRY + "    claims:\n      - text: t\n        citations: ['nowhere [1]']\n",
         2,
         "entry 'a' cites undeclared source 'nowhere'",
     ),
     "unknown-related": (ENTRY + "    related: [b]\n", 2, "entry 'a' is related to unknown id 'b'"),
-    "raw-control-char": ("entries:\n  - id: a\n    question: x\x01y\n", 3, "YAML forbids the character U+0001"),
-    "bad-bool-tag": (ENTRY.replace('"false"', "!!bool maybe"), 4, "unknown verdict 'maybe'"),
-    "bad-int-tag": (ENTRY.replace('"false"', '!!int ""'), 4, "unknown verdict ''"),
-    "bad-timestamp-tag": (ENTRY + "    reviewed: !!timestamp soon\n", 5, "reviewed must be a date"),
+    "raw-control-char": ("entries:\n  - id: a\n    question: x\x01y\n    claim: The claim under review.\n", 3, "YAML forbids the character U+0001"),
+    "bad-bool-tag": (ENTRY.replace('"false"', "!!bool maybe"), 5, "unknown verdict 'maybe'"),
+    "bad-int-tag": (ENTRY.replace('"false"', '!!int ""'), 5, "unknown verdict ''"),
+    "bad-timestamp-tag": (ENTRY + "    reviewed: !!timestamp soon\n", 6, "reviewed must be a date"),
 }
 
 
@@ -161,7 +161,7 @@ def test_unknown_key_is_a_warning_and_still_answers(runner: CliRunner, tmp_path:
     path = write(tmp_path, ENTRY + "    colour: red\n")
     result = run(runner, *command, "--data", str(path), "--color", "never")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{path}:5: warning: unknown key 'colour' in an entry\n"
+    assert result.stderr == f"{path}:6: warning: unknown key 'colour' in an entry\n"
     assert "Is the moon made of cheese?" in result.stdout
 
 
@@ -216,7 +216,7 @@ def test_50_mb_file_is_refused_small(tmp_path: Path, how: str) -> None:
         with path.open("wb") as handle:
             handle.truncate(50 * 2**20)
     else:
-        line = b"  - id: e\n    question: " + b"why " * 20 + b"\n    verdict: 'true'\n"
+        line = b"  - id: e\n    question: " + b"why " * 20 + b"\n    claim: c\n    verdict: 'true'\n"
         with path.open("wb") as handle:
             handle.write(b"entries:\n")
             handle.write(line * (50 * 2**20 // len(line) + 1))
@@ -228,7 +228,7 @@ def test_50_mb_file_is_refused_small(tmp_path: Path, how: str) -> None:
 
 def test_huge_single_line_just_under_the_limit(runner: CliRunner, tmp_path: Path) -> None:
     words = (MAX_FILE_BYTES - 200) // 4
-    path = write(tmp_path, 'entries: [{id: a, verdict: "true", question: "' + "why " * words + '"}]\n')
+    path = write(tmp_path, 'entries: [{id: a, verdict: "true", claim: c, question: "' + "why " * words + '"}]\n')
     result = run(runner, "ask", "-f", "verdict", "--data", str(path), "why")
     assert result.exit_code in (0, 1) and result.stderr.count("\n") <= 1
 
@@ -369,6 +369,7 @@ sources:
 entries:
   - id: markup
     question: "[bold red]Is the CyberTipline run by the FBI?[/]"
+    claim: The claim under review.
     verdict: "false"
     answer: "[/] closes nothing; [link=http://x]not a link[/link]"
     claims:

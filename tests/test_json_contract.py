@@ -29,6 +29,7 @@ sources:
 entries:
   - id: cybertipline-who-runs
     question: "Who runs the CyberTipline?"
+    claim: The claim under review.
     verdict: "explainer"
     aliases: ["is the cybertipline run by the fbi"]
     answer: "The National Center for Missing & Exploited Children (NCMEC) runs it."
@@ -41,6 +42,7 @@ entries:
     reviewed: 2025-01-31
   - id: isp-log-retention
     question: "How long do internet providers keep connection logs?"
+    claim: The claim under review.
     verdict: "mixed"
     answer: "It depends on the country and the provider: from days to years. Ünïcode stays."
     claims:
@@ -49,20 +51,21 @@ entries:
     tags: [ip-addresses]
   - id: encryption-stops-everything
     question: "Does end-to-end encryption stop every investigation?"
+    claim: The claim under review.
     verdict: "false"
 """
 
 ANSWER_KEYS = {
-    "query", "status", "score", "close_call",
-    "id", "question", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
+    "query", "status", "score", "close_call", "opposite_wording",
+    "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
     "claims", "caveats", "tags", "related", "reviewed", "sources", "outdated", "outdated_warning",
     "candidates", "message", "resources",
 }  # fmt: skip
 ENTRY_KEYS = {
-    "id", "question", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
+    "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
     "claims", "caveats", "tags", "related", "reviewed", "sources", "outdated", "outdated_warning",
 }  # fmt: skip
-LIST_KEYS = {"id", "question", "verdict", "tags", "reviewed"}
+LIST_KEYS = {"id", "question", "claim", "verdict", "tags", "reviewed"}
 SOURCE_KEYS = {"id", "title", "kind", "url", "outdated_warning", "limits"}
 CANDIDATE_KEYS = {"id", "question", "score"}
 RESOURCE_KEYS = {"purpose", "where", "name", "contact"}
@@ -124,7 +127,7 @@ def test_schemas_match_what_views_write() -> None:
     from factcheck import views
     from factcheck.model import Answer, Catalog, Entry
 
-    entry = Entry(id="a", question="Q?", verdict="true")
+    entry = Entry(id="a", question="Q?", claim="A claim.", verdict="true")
     catalog = Catalog(entries=(entry,))
     assert set(views.entry_dict(entry, catalog)) == ENTRY_KEYS
     assert set(views.list_item_dict(entry)) == LIST_KEYS
@@ -251,6 +254,7 @@ def test_list_json(runner: CliRunner, data: Path) -> None:
     assert value[0] == {
         "id": "cybertipline-who-runs",
         "question": "Who runs the CyberTipline?",
+        "claim": "The claim under review.",
         "verdict": "explainer",
         "tags": ["ncmec", "cybertipline"],
         "reviewed": "2025-01-31",

@@ -47,10 +47,11 @@ def test_clef_average_precision_and_conversion() -> None:
         {
             "id": "vclaim-7",
             "question": "Is the moon cheese?",
+            "claim": "The moon is cheese.",
             "verdict": "unproven",
             "aliases": ["The moon is cheese."],
         },
-        {"id": "vclaim-8", "question": "Same text", "verdict": "unproven"},
+        {"id": "vclaim-8", "question": "Same text", "claim": "Same text", "verdict": "unproven"},
     ]
 
 

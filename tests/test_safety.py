@@ -347,6 +347,7 @@ FIXTURE = """\
 entries:
   - id: police-trace-every-ip
     question: Do police trace every IP address involved in CSAM investigations?
+    claim: Police trace every IP address involved in CSAM investigations.
     verdict: "false"
     aliases: [cops track every single ip address]
     answer: Fixture answer about prioritised leads.
