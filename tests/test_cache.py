@@ -127,7 +127,7 @@ def test_an_edit_is_seen_at_once_even_with_the_same_size_and_mtime(mini_data: Pa
 def test_adding_a_file_or_changing_the_order_is_a_different_engine(tmp_path: Path, mini_data: Path) -> None:
     extra = write(
         tmp_path,
-        'entries:\n  - id: extra-entry\n    question: Do cats investigate crimes?\n    claim: The claim under review.\n    verdict: "false"\n',
+        'entries:\n  - id: extra-entry\n    question: Do cats investigate crimes?\n    claim: A claim.\n    verdict: "false"\n',
         "extra.yaml",
     )
     alone = engine.open_engine([mini_data])

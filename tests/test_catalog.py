@@ -10,7 +10,7 @@ from factcheck.catalog import bundled_data_path, load, validate
 from factcheck.errors import DataError
 from tests.helpers import write
 
-MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    claim: The claim under review.\n    verdict: unproven\n"
+MINIMAL = "entries:\n  - id: a-claim\n    question: Is it so?\n    claim: A claim.\n    verdict: unproven\n"
 
 
 def messages(paths: list[Path], strict: bool = False) -> list[str]:
@@ -105,14 +105,20 @@ def test_strict_requires_what_curated_entries_carry(tmp_path: Path, mini_data: P
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
-    bomb = "\n".join(lines) + "\nentries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: true\n    aliases: *a11\n"
+    bomb = (
+        "\n".join(lines)
+        + "\nentries:\n  - id: x\n    question: q\n    claim: A claim.\n    verdict: true\n    aliases: *a11\n"
+    )
     catalog, problems = validate([write(tmp_path, bomb)])
     assert catalog is None
     assert problems, "an alias bomb must produce a problem"
 
 
 def test_load_raises_data_error_with_every_problem(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL.replace("unproven", "nope") + "  - id: b\n    question: 3\n    claim: The claim under review.\n    verdict: true\n")
+    path = write(
+        tmp_path,
+        MINIMAL.replace("unproven", "nope") + "  - id: b\n    question: 3\n    claim: A claim.\n    verdict: true\n",
+    )
     with pytest.raises(DataError) as caught:
         load([path])
     assert len(caught.value.problems) == 2
@@ -127,9 +133,9 @@ def test_a_refused_entry_still_has_its_other_fields_checked(tmp_path: Path) -> N
     text = (
         "sources:\n  - id: s1\n    title: ''\n"
         "entries:\n"
-        "  - id: a-one\n    question: q\n    claim: The claim under review.\n    verdict: 'true'\n    related: [b-two]\n"
+        "  - id: a-one\n    question: q\n    claim: A claim.\n    verdict: 'true'\n    related: [b-two]\n"
         "    claims:\n      - text: c\n        citations: ['s1 [1]']\n"
-        "  - id: b-two\n    question: q2\n    claim: The claim under review.\n    verdict: maybe\n    tags: notalist\n"
+        "  - id: b-two\n    question: q2\n    claim: A claim.\n    verdict: maybe\n    tags: notalist\n"
     )
     path = write(tmp_path, text)
     found = messages([path])

@@ -66,7 +66,10 @@ def test_quiet_and_json_rate_the_claim_and_flag_opposite_wording() -> None:
 
 def test_show_opens_with_the_claim() -> None:
     result = CliRunner().invoke(app, ["show", "--color", "never", "cybertipline-who-runs"])
-    assert result.stdout.splitlines()[:2] == ["Claim: The FBI runs the CyberTipline.", " FALSE   The sources contradict the claim."]
+    assert result.stdout.splitlines()[:2] == [
+        "Claim: The FBI runs the CyberTipline.",
+        " FALSE   The sources contradict the claim.",
+    ]
 
 
 def test_explainers_name_a_topic_not_a_claim() -> None:
@@ -90,7 +93,11 @@ OPPOSITES = [
     ("do police trace every ip", "Police trace every IP address involved in CSAM investigations.", False),
     ("ai csam is illegal everywhere", "AI-generated CSAM is illegal everywhere.", False),
     ("is an ip address enough to convict", "An IP address alone proves who committed an offence.", False),
-    ("not only police but platforms trace IPs", "Police trace every IP address involved in CSAM investigations.", False),
+    (
+        "not only police but platforms trace IPs",
+        "Police trace every IP address involved in CSAM investigations.",
+        False,
+    ),
     ("enforcement agencies investigate every report", "Law enforcement investigates every CyberTipline report.", False),
 ]
 

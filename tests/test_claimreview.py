@@ -44,32 +44,32 @@ entries:
     reviewed: 2025-01-31
   - id: rated-mostly-true
     question: "Mostly true question?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "mostly-true"
     tags: [ncmec]
   - id: rated-mixed
     question: "Mixed question?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "mixed"
     tags: [law]
   - id: rated-mostly-false
     question: "Mostly false question?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "mostly-false"
     tags: [law, ncmec]
   - id: rated-false
     question: "Does police trace every IP?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "false"
     answer: "No; leads are prioritised."
     tags: [ip-addresses]
   - id: not-settled
     question: "Unproven question?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "unproven"
   - id: how-it-works
     question: "How does a report reach police?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "explainer"
     answer: "Through NCMEC, which refers it to the right agency."
     tags: [reporting]
@@ -235,7 +235,12 @@ def test_import_skips_other_nodes_in_a_graph() -> None:
              "reviewRating": {"@type": "Rating", "alternateName": "False"}},
         ],
     }  # fmt: skip
-    expected = {"id": "the-moon-is-cheese", "question": "The moon is cheese", "claim": "The moon is cheese", "verdict": "false"}
+    expected = {
+        "id": "the-moon-is-cheese",
+        "question": "The moon is cheese",
+        "claim": "The moon is cheese",
+        "verdict": "false",
+    }
     assert cr.from_claimreview(document) == [expected]
 
 
@@ -368,7 +373,16 @@ def entries(draw: st.DrawFn) -> list[Entry]:
 
 
 def _fields(entry: Entry) -> tuple[Any, ...]:
-    return (entry.id, entry.question, entry.claim, entry.verdict, entry.answer, entry.tags, entry.reviewed, entry.aliases)
+    return (
+        entry.id,
+        entry.question,
+        entry.claim,
+        entry.verdict,
+        entry.answer,
+        entry.tags,
+        entry.reviewed,
+        entry.aliases,
+    )
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -138,7 +138,7 @@ def test_show_by_id_and_unknown_id(runner: CliRunner, mini_data: Path) -> None:
 
 
 def test_invalid_data_is_refused_with_exit_2_and_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
-    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: maybe\n")
+    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    claim: A claim.\n    verdict: maybe\n")
     for args in (["ask", "q"], ["list"], ["show", "x"]):
         result = run(runner, *args, "--data", str(bad))
         assert result.exit_code == 2
@@ -149,7 +149,9 @@ def test_invalid_data_is_refused_with_exit_2_and_no_traceback(runner: CliRunner,
 
 def test_data_from_environment_path_list(runner: CliRunner, mini_data: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     extra = write(
-        tmp_path, "entries:\n  - id: extra-entry\n    question: Is the moon cheese?\n    claim: The claim under review.\n    verdict: false\n", "x.yaml"
+        tmp_path,
+        "entries:\n  - id: extra-entry\n    question: Is the moon cheese?\n    claim: A claim.\n    verdict: false\n",
+        "x.yaml",
     )
     monkeypatch.setenv("FACTCHECK_DATA", f"{mini_data}:{extra}")
     rows = json.loads(run(runner, "list", "--json").stdout)
@@ -162,7 +164,9 @@ def test_validate_reports_and_exit_codes(runner: CliRunner, mini_data: Path, tmp
     strict = run(runner, "validate", "--strict", str(mini_data))
     assert strict.exit_code == 1
     assert f"{mini_data}:36: entry 'isp-log-retention' needs an answer" in strict.stderr
-    bad = write(tmp_path, "entries:\n  - id: x\n    question: q\n    claim: The claim under review.\n    verdict: nope\n    verdict: true\n")
+    bad = write(
+        tmp_path, "entries:\n  - id: x\n    question: q\n    claim: A claim.\n    verdict: nope\n    verdict: true\n"
+    )
     result = run(runner, "validate", str(bad))
     assert result.exit_code == 1
     assert f"{bad}:5: unknown verdict 'nope'" in result.stderr

@@ -31,7 +31,7 @@ needs_script = pytest.mark.skipif(SCRIPT is None, reason="console script not ins
 
 PROBLEM_LINE = re.compile(r"^.+:\d+: ")
 SUMMARY_LINE = re.compile(r"^\d+ problem\(s\) in \d+ file\(s\)$")
-ENTRY = 'entries:\n  - id: a\n    question: Is the moon made of cheese?\n    claim: The claim under review.\n    verdict: "false"\n'
+ENTRY = 'entries:\n  - id: a\n    question: Is the moon made of cheese?\n    claim: A claim.\n    verdict: "false"\n'
 ASKED = "is the moon made of cheese"
 DATA_COMMANDS = (["ask", ASKED], ["list"], ["show", "a"])
 
@@ -88,14 +88,18 @@ def run_script(
 
 BAD_DATA = {
     "yaml-syntax": (
-        "entries:\n  - id: a\n    question: q\n    claim: The claim under review.\n    verdict: true\n   bad: indent\n",
+        "entries:\n  - id: a\n    question: q\n    claim: A claim.\n    verdict: true\n   bad: indent\n",
         6,
         "YAML syntax error",
     ),
     "tab-indent": ("entries:\n\t- id: a\n", 2, "a tab character cannot indent YAML; use spaces"),
     "empty-file": ("", 1, "file is empty"),
     "comment-only": ("# nothing here\n", 1, "file is empty"),
-    "not-utf8": (b"entries:\n  - id: a\n    question: caf\xe9?\n    claim: The claim under review.\n", 3, "not valid UTF-8 (byte 0xe9)"),
+    "not-utf8": (
+        b"entries:\n  - id: a\n    question: caf\xe9?\n    claim: A claim.\n",
+        3,
+        "not valid UTF-8 (byte 0xe9)",
+    ),
     "duplicate-key": (ENTRY + '    verdict: "true"\n', 6, "duplicate key 'verdict' in an entry (first at line 5)"),
     "string-for-list": (ENTRY + "    tags: just-one\n", 6, "tags must be a list, got text"),
     "unknown-verdict": (ENTRY.replace('"false"', "maybe"), 5, "unknown verdict 'maybe'"),
@@ -105,7 +109,11 @@ BAD_DATA = {
         "entry 'a' cites undeclared source 'nowhere'",
     ),
     "unknown-related": (ENTRY + "    related: [b]\n", 2, "entry 'a' is related to unknown id 'b'"),
-    "raw-control-char": ("entries:\n  - id: a\n    question: x\x01y\n    claim: The claim under review.\n", 3, "YAML forbids the character U+0001"),
+    "raw-control-char": (
+        "entries:\n  - id: a\n    question: x\x01y\n    claim: A claim.\n",
+        3,
+        "YAML forbids the character U+0001",
+    ),
     "bad-bool-tag": (ENTRY.replace('"false"', "!!bool maybe"), 5, "unknown verdict 'maybe'"),
     "bad-int-tag": (ENTRY.replace('"false"', '!!int ""'), 5, "unknown verdict ''"),
     "bad-timestamp-tag": (ENTRY + "    reviewed: !!timestamp soon\n", 6, "reviewed must be a date"),
@@ -369,7 +377,7 @@ sources:
 entries:
   - id: markup
     question: "[bold red]Is the CyberTipline run by the FBI?[/]"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "false"
     answer: "[/] closes nothing; [link=http://x]not a link[/link]"
     claims:

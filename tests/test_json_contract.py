@@ -29,7 +29,7 @@ sources:
 entries:
   - id: cybertipline-who-runs
     question: "Who runs the CyberTipline?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "explainer"
     aliases: ["is the cybertipline run by the fbi"]
     answer: "The National Center for Missing & Exploited Children (NCMEC) runs it."
@@ -42,7 +42,7 @@ entries:
     reviewed: 2025-01-31
   - id: isp-log-retention
     question: "How long do internet providers keep connection logs?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "mixed"
     answer: "It depends on the country and the provider: from days to years. Ünïcode stays."
     claims:
@@ -51,7 +51,7 @@ entries:
     tags: [ip-addresses]
   - id: encryption-stops-everything
     question: "Does end-to-end encryption stop every investigation?"
-    claim: The claim under review.
+    claim: A claim.
     verdict: "false"
 """
 
@@ -254,7 +254,7 @@ def test_list_json(runner: CliRunner, data: Path) -> None:
     assert value[0] == {
         "id": "cybertipline-who-runs",
         "question": "Who runs the CyberTipline?",
-        "claim": "The claim under review.",
+        "claim": "A claim.",
         "verdict": "explainer",
         "tags": ["ncmec", "cybertipline"],
         "reviewed": "2025-01-31",
