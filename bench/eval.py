@@ -1,28 +1,40 @@
 """Score the matcher and the safety check on the evaluation sets in bench/.
 
-    python -m bench.eval                 # figures for the bundled data
-    python -m bench.eval --errors        # also list every miss
-    python -m bench.eval --sweep         # accuracy/abstention across thresholds
-    python -m bench.eval --questions questions_holdout.yaml   # the second, untuned set
+    python -m bench.eval                          # every matching and safety set, summary table
+    python -m bench.eval --questions questions_blind.yaml --by-form --errors
+    python -m bench.eval --safety safety_blind.yaml --errors
+    python -m bench.eval --sweep                  # accuracy/abstention across thresholds
 
-Matching (bench/questions.yaml): top-1 accuracy on in-scope questions, confidently
-wrong answers (answered with the wrong entry), out-of-scope questions answered.
-Safety (bench/safety.yaml): recall on harmful queries, false declines on legitimate ones.
+Matching sets: `in_scope` maps an entry id to its phrasings (plain strings, or
+`{q: ..., form: ...}`); `out_of_scope` lists questions no entry answers. Figures: top-1
+accuracy, answered correctly, confidently wrong (answered with the wrong entry), abstained,
+out-of-scope answered; per form and per length (words) with --by-form.
+
+Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}`).
+Figures: recall on harmful queries, false declines on legitimate ones, per kind.
+
+Tuning sets: questions.yaml, questions_blind.yaml, safety.yaml, safety_blind.yaml.
+Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
+safety_holdout.yaml, safety_blind_holdout.yaml.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import defaultdict
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import yaml
 
 from factcheck.catalog import bundled_data_path
 from factcheck.engine import Engine, open_engine
-from factcheck.match import ANSWER_THRESHOLD
 
 HERE = Path(__file__).resolve().parent
+MATCHING_SETS = ("questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml")
+SAFETY_SETS = ("safety.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind_holdout.yaml")
+LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
 
 def load_set(name: str) -> dict:
@@ -30,103 +42,181 @@ def load_set(name: str) -> dict:
         return yaml.safe_load(handle)
 
 
-def matching_figures(engine: Engine, questions: dict, threshold: float, errors: bool) -> dict[str, float]:
-    in_scope = [(q, gold) for gold, qs in questions["in_scope"].items() for q in qs]
-    out_scope = list(questions["out_of_scope"])
-    top1 = wrong = declined_in = right = 0
-    for query, gold in in_scope:
-        answer = engine.ask(query, top=3, threshold=threshold)
+class Case(NamedTuple):
+    query: str
+    gold: str | None  # None: out of scope
+    form: str
+    expect: str | None = None
+
+
+def _case(item: Any, gold: str | None, default_form: str) -> Case:
+    if isinstance(item, dict):
+        return Case(str(item["q"]), gold, str(item.get("form") or item.get("kind") or default_form), item.get("expect"))
+    return Case(str(item), gold, default_form)
+
+
+def matching_cases(questions: dict) -> list[Case]:
+    cases = [_case(q, gold, "plain") for gold, qs in questions["in_scope"].items() for q in qs]
+    return cases + [_case(q, None, "out-of-scope") for q in questions["out_of_scope"]]
+
+
+def length_bucket(query: str) -> str:
+    words = len(query.split())
+    return next(label for low, high, label in LENGTHS if low <= words <= high)
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.n = self.top1 = self.right = self.wrong = self.abstained = self.declined = 0
+
+    def add(self, gold: str, best: str | None, status: str, answered_id: str | None) -> None:
+        self.n += 1
+        self.top1 += best == gold
+        self.right += answered_id == gold
+        self.wrong += answered_id is not None and answered_id != gold
+        self.abstained += status == "no_match"
+        self.declined += status == "declined"
+
+    def row(self, label: str) -> str:
+        n = self.n or 1
+        return (
+            f"  {label:22} {self.n:4}  top1 {self.top1 / n:6.1%}  right {self.right / n:6.1%}  "
+            f"wrong {self.wrong / n:5.1%}  abstain {self.abstained / n:6.1%}  declined {self.declined}"
+        )
+
+
+def matching_figures(
+    engine: Engine, questions: dict, threshold: float | None = None, errors: bool = False, by_form: bool = False
+) -> dict[str, Any]:
+    total, forms, lengths = Tally(), defaultdict(Tally), defaultdict(Tally)
+    out_n = out_answered = 0
+    out_forms: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case in matching_cases(questions):
+        answer = engine.ask(case.query, top=3, threshold=threshold)
         best = answer.candidates[0].id if answer.candidates else None
-        top1 += best == gold
-        right += answer.status == "answered" and answer.entry is not None and answer.entry.id == gold
-        if answer.status == "answered" and answer.entry and answer.entry.id != gold:
-            wrong += 1
-            if errors:
-                print(f"WRONG   {gold:28} -> {answer.entry.id:28} {answer.score:5.1f}  {query}")
-        elif answer.status != "answered":
-            declined_in += answer.status == "declined"
-            if errors:
-                print(f"ABSTAIN {gold:28} (best {best}, {answer.score:5.1f}) {answer.status}  {query}")
-    answered_out = 0
-    for query in out_scope:
-        answer = engine.ask(query, top=3, threshold=threshold)
-        if answer.status == "answered":
-            answered_out += 1
-            if errors and answer.entry:
-                print(f"OUT     -> {answer.entry.id:28} {answer.score:5.1f}  {query}")
-    return {
-        "in_scope": len(in_scope),
-        "top1_accuracy": top1 / len(in_scope),
-        "answered_in_scope": (right + wrong) / len(in_scope),
-        "answered_correctly": right / len(in_scope),
-        "confidently_wrong": wrong / len(in_scope),
-        "declined_in_scope": declined_in,
-        "out_of_scope": len(out_scope),
-        "out_of_scope_answered": answered_out / len(out_scope),
+        answered_id = answer.entry.id if answer.status == "answered" and answer.entry else None
+        if case.gold is None:
+            out_n += 1
+            out_forms[case.form][0] += 1
+            if answered_id:
+                out_answered += 1
+                out_forms[case.form][1] += 1
+                if errors:
+                    print(f"OUT     -> {answered_id:28} {answer.score:5.1f}  {case.query}")
+            continue
+        for tally in (total, forms[case.form], lengths[length_bucket(case.query)]):
+            tally.add(case.gold, best, answer.status, answered_id)
+        if errors and answered_id != case.gold:
+            kind = "WRONG  " if answered_id else "ABSTAIN"
+            got = answered_id or f"(best {best})"
+            print(f"{kind} {case.gold:28} -> {got:34} {answer.score:5.1f} [{case.form}] {case.query}")
+    n = total.n or 1
+    figures: dict[str, Any] = {
+        "in_scope": total.n,
+        "top1_accuracy": total.top1 / n,
+        "answered_in_scope": (total.right + total.wrong) / n,
+        "answered_correctly": total.right / n,
+        "confidently_wrong": total.wrong / n,
+        "abstained": total.abstained / n,
+        "declined_in_scope": total.declined,
+        "out_of_scope": out_n,
+        "out_of_scope_answered": out_answered / (out_n or 1),
     }
+    if by_form:
+        figures["rows"] = (
+            [total.row("all")]
+            + [forms[f].row(f) for f in forms]
+            + [lengths[label].row(label) for _, _, label in LENGTHS if label in lengths]
+            + [f"  out-of-scope {form:9} {n_:4}  answered {a / (n_ or 1):6.1%}" for form, (n_, a) in out_forms.items()]
+        )
+    return figures
 
 
-def safety_figures(engine: Engine, safety: dict, errors: bool) -> dict[str, float]:
-    harmful = list(safety["harmful"])
-    legitimate = list(safety["legitimate"])
-    caught = 0
-    for query in harmful:
-        hit = engine.ask(query).status == "declined"
+def safety_figures(engine: Engine, safety: dict, errors: bool = False) -> dict[str, Any]:
+    harmful = [_case(q, None, "harmful") for q in safety["harmful"]]
+    legitimate = [_case(q, None, "legitimate") for q in safety["legitimate"]]
+    caught = answered_harmful = 0
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case in harmful:
+        answer = engine.ask(case.query)
+        hit = answer.status == "declined"
         caught += hit
+        answered_harmful += answer.status == "answered"
+        kinds[case.form][0] += 1
+        kinds[case.form][1] += hit
         if errors and not hit:
-            print(f"MISSED HARMFUL   {query}")
+            got = answer.entry.id if answer.status == "answered" and answer.entry else answer.status
+            print(f"MISSED HARMFUL [{case.form}] -> {got}: {case.query}")
     false_declines = 0
-    for query in legitimate:
-        hit = engine.ask(query).status == "declined"
+    expected_ok = expected_n = 0
+    for case in legitimate:
+        answer = engine.ask(case.query)
+        hit = answer.status == "declined"
         false_declines += hit
         if errors and hit:
-            print(f"FALSE DECLINE    {query}")
+            print(f"FALSE DECLINE [{case.form}] {case.query}")
+        if case.expect and case.expect not in ("any",):
+            expected_n += 1
+            got = answer.entry.id if answer.status == "answered" and answer.entry else answer.status
+            ok = got == case.expect or (case.expect == "channels" and got != "declined")
+            expected_ok += ok
+            if errors and not ok and not hit:
+                print(f"EXPECTED {case.expect} [{case.form}] got {got}: {case.query}")
     return {
         "harmful": len(harmful),
-        "harmful_recall": caught / len(harmful),
+        "harmful_recall": caught / (len(harmful) or 1),
+        "harmful_answered": answered_harmful,
         "legitimate": len(legitimate),
-        "false_declines": false_declines / len(legitimate),
+        "false_declines": false_declines / (len(legitimate) or 1),
+        "false_declines_n": false_declines,
+        "expected_answer_rate": expected_ok / (expected_n or 1),
+        "kinds": {k: (n, c) for k, (n, c) in kinds.items()},
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, action="append", help="data file(s) (default: bundled)")
-    parser.add_argument("--threshold", type=float, default=ANSWER_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=None, help="override the answer threshold (0-100)")
     parser.add_argument("--errors", action="store_true", help="list every miss")
+    parser.add_argument("--by-form", action="store_true", help="figures per form and per length")
     parser.add_argument("--sweep", action="store_true", help="figures across thresholds")
-    parser.add_argument(
-        "--questions", default="questions.yaml",
-        help="matching set in bench/ (questions_holdout.yaml: a second set, never used for tuning)",
-    )  # fmt: skip
+    parser.add_argument("--questions", action="append", help=f"matching set(s) in bench/ (default: {MATCHING_SETS})")
+    parser.add_argument("--safety", action="append", help=f"safety set(s) in bench/ (default: {SAFETY_SETS})")
     args = parser.parse_args(argv)
     engine = open_engine(args.data or [bundled_data_path()])
-    questions = load_set(args.questions)
+    matching = args.questions if args.questions is not None else ([] if args.safety else list(MATCHING_SETS))
+    safety = args.safety if args.safety is not None else ([] if args.questions else list(SAFETY_SETS))
     if args.sweep:
-        print("threshold  top1   answered_in  wrong   out_answered")
-        for threshold in range(40, 90, 5):
-            f = matching_figures(engine, questions, float(threshold), False)
-            print(
-                f"{threshold:9}  {f['top1_accuracy']:.3f}  {f['answered_in_scope']:.3f}        "
-                f"{f['confidently_wrong']:.3f}   {f['out_of_scope_answered']:.3f}"
-            )
+        for name in matching:
+            print(f"bench/{name}\nthreshold  top1   right  wrong   out_answered")
+            for threshold in range(10, 95, 5):
+                f = matching_figures(engine, load_set(name), float(threshold))
+                print(
+                    f"{threshold:9}  {f['top1_accuracy']:.3f}  {f['answered_correctly']:.3f}  "
+                    f"{f['confidently_wrong']:.3f}   {f['out_of_scope_answered']:.3f}"
+                )
         return 0
-    figures = matching_figures(engine, questions, args.threshold, args.errors)
-    figures |= safety_figures(engine, load_set("safety.yaml"), args.errors)
-    print(f"matching (threshold {args.threshold:g}, bench/{args.questions})")
-    print(f"  in-scope questions          {figures['in_scope']}")
-    print(f"  top-1 accuracy              {figures['top1_accuracy']:.1%}   (target >= 95%)")
-    print(f"  answered (in scope)         {figures['answered_in_scope']:.1%}")
-    print(f"  answered correctly          {figures['answered_correctly']:.1%}")
-    print(f"  confidently wrong           {figures['confidently_wrong']:.1%}   (target <= 2%)")
-    print(f"  in-scope declined (safety)  {figures['declined_in_scope']}")
-    print(f"  out-of-scope questions      {figures['out_of_scope']}")
-    print(f"  out-of-scope answered       {figures['out_of_scope_answered']:.1%}   (target <= 5%)")
-    print("safety (bench/safety.yaml)")
-    print(f"  harmful queries             {figures['harmful']}")
-    print(f"  declined (recall)           {figures['harmful_recall']:.1%}   (target 100%)")
-    print(f"  legitimate near misses      {figures['legitimate']}")
-    print(f"  falsely declined            {figures['false_declines']:.1%}   (target 0%)")
+    for name in matching:
+        f = matching_figures(engine, load_set(name), args.threshold, args.errors, args.by_form)
+        print(
+            f"matching bench/{name}: {f['in_scope']} in scope: top-1 {f['top1_accuracy']:.1%}, "
+            f"answered correctly {f['answered_correctly']:.1%}, wrong {f['confidently_wrong']:.1%}, "
+            f"abstained {f['abstained']:.1%}, declined {f['declined_in_scope']}; "
+            f"{f['out_of_scope']} out of scope: answered {f['out_of_scope_answered']:.1%}"
+        )
+        for row in f.get("rows", []):
+            print(row)
+    for name in safety:
+        f = safety_figures(engine, load_set(name), args.errors)
+        kinds = ", ".join(f"{k} {c}/{n}" for k, (n, c) in f["kinds"].items())
+        print(
+            f"safety bench/{name}: recall {f['harmful_recall']:.1%} of {f['harmful']} "
+            f"(harmful answered: {f['harmful_answered']}); false declines {f['false_declines_n']} "
+            f"of {f['legitimate']}; expected answer {f['expected_answer_rate']:.1%}"
+        )
+        if args.by_form or args.errors:
+            print(f"  by kind: {kinds}")
     return 0
 
 

@@ -42,6 +42,9 @@ try:
 except ImportError:  # pragma: no cover - not CPython
     import pickle  # type: ignore[no-redef]
 
+# Bundled files every engine is built from, besides the data paths: a change to one rebuilds.
+BUNDLED_INPUTS = ("lexicon.yaml", "safety.yaml", "decision.json")
+
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
 CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)
 MAX_SLOTS = 8  # cached engines kept per cache directory (one per set of data files); oldest pruned on write
@@ -155,7 +158,7 @@ class Key(NamedTuple):
 
 def _inputs(paths: Sequence[Path]) -> tuple[FileIdentity, ...]:
     files = tuple(_file_identity(Path(p)) for p in paths)
-    return files + tuple(_file_identity(bundled_data_path(n)) for n in ("lexicon.yaml", "safety.yaml"))
+    return files + tuple(_file_identity(bundled_data_path(n)) for n in BUNDLED_INPUTS)
 
 
 def cache_key(paths: Sequence[Path]) -> Key | None:
@@ -166,7 +169,7 @@ def cache_key(paths: Sequence[Path]) -> Key | None:
         inputs = _inputs(paths)
     except (OSError, ValueError):  # missing, unreadable, a directory, a NUL in the name
         return None
-    named = [f[:2] for f in inputs[:-2]]  # the data paths, as given and resolved, name the slot
+    named = [f[:2] for f in inputs[: -len(BUNDLED_INPUTS)]]  # the data paths, as given and resolved, name the slot
     slot = blake2b(repr(named).encode(), digest_size=12).hexdigest()
     everything = (
         _MAGIC, CACHE_FORMAT, factcheck.__version__, sys.version, sys.implementation.cache_tag,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from factcheck.errors import Problem, UnknownEntryError
-from factcheck.match import Index, Lexicon, build_index, decide, rank
+from factcheck.match import DecisionModel, Index, Lexicon, build_index, decide, rank
 from factcheck.model import Answer, Catalog, Entry
 from factcheck.safety import SafetyPolicy, seeks_harm
 from factcheck.stance import is_opposite
@@ -33,7 +33,7 @@ class Engine:
                 safety_message=self.policy.message,
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2))
-        decision = decide(candidates) if threshold is None else decide(candidates, threshold)
+        decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         return Answer(
             opposite_wording=entry is not None and is_opposite(query, entry.claim),
@@ -56,6 +56,13 @@ def suggest_ids(word: str, ids: Sequence[str]) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(word, ids, n=3, cutoff=0.5)
+
+
+def load_decision_model(path: Path) -> DecisionModel:
+    import json
+
+    with path.open(encoding="utf-8") as handle:
+        return DecisionModel.from_mapping(json.load(handle))
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -85,7 +92,8 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         catalog, warnings = catalog_mod.load(paths)
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
         policy = load_policy(cache.bundled_data_path("safety.yaml"))
-        index = build_index(catalog.entries, lexicon)
+        model = load_decision_model(cache.bundled_data_path("decision.json"))
+        index = build_index(catalog.entries, lexicon, model)
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     cache.store(key, engine, paths)
     return engine

@@ -12,6 +12,7 @@ questions, so one threshold decides whether to answer at all.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -34,16 +35,26 @@ TYPO_CUTOFF = 80.0  # rapidfuzz ratio needed to read an unknown word as an index
 MAX_QUERY_TERMS = 400  # a pasted page is ranked by its first distinct words
 
 RERANK_DEPTH = 20  # BM25 shortlist re-ranked by similarity
+UNKNOWN_WEIGHT = 0.1
+PART_DEPTH = 5  # shortlist of each segment of a long question
+MAX_SEGMENTS = 16  # a pasted page is scored by its first and last sentences
+MAX_SEGMENT_SOURCE = 20_000  # characters of a long text split into segments
 RANK_MIX = 0.5  # share of similarity (vs relative BM25) in the final ranking
 BETA = 1.0  # F-beta weighting of question share vs phrasing share
 
-# Defaults chosen on bench/questions.yaml (see README "Matching").
-# Answer only when the best score reaches ANSWER_THRESHOLD and it leads the runner-up
-# (on the ranking key, 0-1) by MIN_MARGIN; within CLOSE_MARGIN it answers but says so.
-ANSWER_THRESHOLD = 65.0
-MIN_MARGIN = 0.05
-CLOSE_MARGIN = 0.15
+# The answer decision: a logistic model over FEATURES, fitted on the tuning sets by
+# bench/train_decision.py and shipped as data (data/decision.json). A candidate's score is
+# its estimated probability (in percent) of answering the question; answer at or above
+# ANSWER_THRESHOLD, and say it was a close call when the runner-up reaches CLOSE_SCORE.
+FEATURES = (
+    "sim_whole", "question_share", "phrasing_share", "sim_part", "phrasing_share_part",
+    "key_whole", "key_part", "key_best", "margin", "log_terms", "unknown_share", "top_whole", "agreement",
+    "anchored", "sim_above_70", "margin_above_10",
+)  # fmt: skip
+ANSWER_THRESHOLD = 50.0
+CLOSE_SCORE = 25.0
 
+_SEGMENT = re.compile(r"(?<=[.!?])\s+|[\n;]+|:\s+|\s[-\u2013\u2014]\s|,\s*(?=(?:but|so|and|or|because)\s)")
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -56,20 +67,27 @@ class Lexicon(NamedTuple):
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
     stopwords: frozenset[str]
     longest_from: dict[str, int]  # derived, for speed: the longest variant starting with each word
+    anchors: tuple[str, ...] = ()  # words that place a question in this domain (child exploitation, its bodies)
 
     @classmethod
-    def create(cls, synonyms: dict[tuple[str, ...], tuple[str, ...]], stopwords: frozenset[str]) -> Lexicon:
+    def create(
+        cls,
+        synonyms: dict[tuple[str, ...], tuple[str, ...]],
+        stopwords: frozenset[str],
+        anchors: tuple[str, ...] = (),
+    ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
-        return cls(synonyms, stopwords, longest_from)
+        return cls(synonyms, stopwords, longest_from, anchors)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> Lexicon:
         """`{"synonyms": {canonical: [variant, ...]}, "stopwords": [...]}`."""
         synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         raw_synonyms = data.get("synonyms") or {}
-        assert isinstance(raw_synonyms, dict)
+        if not isinstance(raw_synonyms, dict):
+            raise ValueError("lexicon synonyms must be a mapping")
         for canonical, variants in raw_synonyms.items():
             target = tuple(normalise(str(canonical)).split())
             for variant in [canonical, *(variants or [])]:
@@ -77,9 +95,14 @@ class Lexicon(NamedTuple):
                 if words and words != target:
                     synonyms[words] = target
         raw_stop = data.get("stopwords") or []
-        assert isinstance(raw_stop, list)
+        if not isinstance(raw_stop, list):
+            raise ValueError("lexicon stopwords must be a list")
         stopwords = frozenset(w for s in raw_stop for w in normalise(str(s)).split())
-        return cls.create(synonyms, stopwords)
+        raw_anchors = data.get("anchors") or []
+        if not isinstance(raw_anchors, list):
+            raise ValueError("lexicon anchors must be a list")
+        anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
+        return cls.create(synonyms, stopwords, anchors)
 
 
 def normalise(text: str) -> str:
@@ -131,6 +154,37 @@ def content_words(words: list[str], lexicon: Lexicon) -> list[str]:
     return [w for w in apply_synonyms(words, lexicon) if w not in lexicon.stopwords]
 
 
+class DecisionModel(NamedTuple):
+    """Logistic regression over FEATURES: P(the candidate answers the question)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = ANSWER_THRESHOLD
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object]) -> DecisionModel:
+        """`{"features": [...], "weights": [...], "bias": b, "threshold": t}`; features must be FEATURES."""
+        names = tuple(str(n) for n in data.get("features") or ())  # type: ignore[attr-defined]
+        if names != FEATURES:
+            raise ValueError(f"decision model features {names} do not match this version's {FEATURES}")
+        weights = tuple(float(w) for w in data["weights"])  # type: ignore[attr-defined]
+        if len(weights) != len(FEATURES):
+            raise ValueError("decision model has the wrong number of weights")
+        threshold = float(data.get("threshold", ANSWER_THRESHOLD))  # type: ignore[arg-type]
+        return cls(weights, float(data["bias"]), threshold)  # type: ignore[arg-type]
+
+    @classmethod
+    def fallback(cls) -> DecisionModel:
+        """Used when no fitted model is given: 50% at a 65/100 similarity (the first, hand-set threshold)."""
+        weights = [0.0] * len(FEATURES)
+        weights[FEATURES.index("sim_whole")] = 12.0
+        return cls(tuple(weights), -12.0 * 0.65)
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+
 class Index(NamedTuple):
     """BM25 impacts per term, plus what typo correction and scoring need."""
 
@@ -149,6 +203,8 @@ class Index(NamedTuple):
     known: frozenset[str]  # every word of the entries and the lexicon, before synonyms
     vocabulary: tuple[str, ...]  # `known` as a sequence, for rapidfuzz typo correction
     lexicon: Lexicon
+    model: DecisionModel
+    anchors: frozenset[str]  # stems of the lexicon's anchors
 
     def idf(self, term: str) -> float:
         """Rarity of a stem; a stem the entries never use counts as the rarest."""
@@ -183,7 +239,7 @@ def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[
     return phrasings, [w for text in body for w in words_of(text)]
 
 
-def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
+def build_index(entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel | None = None) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
     bags: list[dict[str, float]] = []
     known: set[str] = set(lexicon.stopwords)
@@ -233,6 +289,10 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon) -> Index:
         known=frozenset(known),
         vocabulary=tuple(sorted(known)),
         lexicon=lexicon,
+        model=model or DecisionModel.fallback(),
+        anchors=frozenset(
+            stem for anchor in lexicon.anchors for stem in stem_all(content_words(anchor.split(), lexicon))
+        ),
     )
 
 
@@ -258,19 +318,125 @@ def query_terms(query: str, index: Index) -> list[str]:
     return list(dict.fromkeys(stem_all(content)))
 
 
-def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
-    """The `top` best entries for `query`, best first, each scored 0-100.
+def segments(query: str) -> list[str]:
+    """The sentences and clauses of a long question, each a candidate for "the question itself".
 
-    Always `top` of them (or every entry, if fewer): entries sharing nothing with the
-    question follow the others with score 0, in data order.
+    Narrative context ("my cousin's son ran away last month...") dilutes a whole-text score;
+    the sentence that asks usually matches its entry on its own. Short questions have one
+    segment (themselves) and are scored once.
     """
-    top = max(top, 0)
-    terms = query_terms(query, index)
+    if len(query) > MAX_SEGMENT_SOURCE:
+        query = query[: MAX_SEGMENT_SOURCE // 2] + "\n" + query[-MAX_SEGMENT_SOURCE // 2 :]
+    parts = [p.strip() for p in _SEGMENT.split(query)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    if len(parts) > MAX_SEGMENTS:  # a pasted page: its start and its end
+        parts = parts[: MAX_SEGMENTS // 2] + parts[-MAX_SEGMENTS // 2 :]
+    return parts if len(parts) > 1 else []
+
+
+class _View(NamedTuple):
+    """One text (the whole question, or one of its segments) scored against the index."""
+
+    terms: list[str]
+    weight: dict[str, float]
+    information: float
+    totals: dict[int, float]
+    top_total: float
+    pool: list[int]  # best docs by BM25, best first
+
+
+def _view(text: str, index: Index, depth: int) -> _View:
+    terms = query_terms(text, index)
     totals: dict[int, float] = {}
     for term in terms:
         for doc, impact in index.postings(term):
             totals[doc] = totals.get(doc, 0.0) + impact
-    matched = _rank_matched(terms, totals, index, top) if totals else []
+    # Ties go to the entry that comes first in the data; nsmallest avoids sorting every match.
+    pool = [doc for doc, _ in heapq.nsmallest(depth, totals.items(), key=lambda item: (-item[1], item[0]))]
+    # Words the data never uses (persona, chat, scene-setting) still count against an entry,
+    # but less than its rarest word: "as a journalist, can I write that..." is still about it.
+    unknown = UNKNOWN_WEIGHT * index.max_idf
+    weight = {t: index.idf(t) if t in index.slots else unknown for t in terms}
+    top_total = totals[pool[0]] if pool else 0.0
+    return _View(terms, weight, sum(weight.values()), totals, top_total, pool)
+
+
+def _scores(view: _View, doc: int, index: Index) -> tuple[float, float, float, float]:
+    """(similarity, question share, phrasing share, ranking key) of one doc for one view."""
+    if not view.top_total or doc not in view.totals:
+        return 0.0, 0.0, 0.0, 0.0
+    question_share, phrasing_share = _shares(view.terms, view.weight, view.information, doc, index)
+    similarity = combine(question_share, phrasing_share) if question_share and phrasing_share else 0.0
+    key = RANK_MIX * similarity + (1 - RANK_MIX) * view.totals[doc] / view.top_total
+    return similarity, question_share, phrasing_share, key
+
+
+def candidate_features(query: str, index: Index, depth: int = RERANK_DEPTH) -> list[tuple[int, tuple[float, ...]]]:
+    """Every shortlisted doc with its decision features (FEATURES order), best ranking key first."""
+    whole = _view(query, index, depth)
+    if not whole.pool:
+        return []
+    parts = [_view(text, index, PART_DEPTH) for text in segments(query)]
+    parts = [p for p in parts if p.pool]
+    docs = list(dict.fromkeys([*whole.pool, *(d for p in parts for d in p.pool)]))
+    known = sum(1 for t in whole.terms if t in index.slots)
+    unknown_share = 1 - known / len(whole.terms)
+    log_terms = math.log1p(len(whole.terms))
+    anchored = float(any(t in index.anchors for t in whole.terms))
+    rows: dict[int, list[float]] = {}
+    for doc in docs:
+        sim_w, qshare, pshare, key_w = _scores(whole, doc, index)
+        part_scores = [_scores(p, doc, index) for p in parts]
+        sim_p = max((s[0] for s in part_scores), default=sim_w)
+        key_p = max((s[3] for s in part_scores), default=key_w)
+        pshare_p = max((s[2] for s in part_scores), default=pshare)
+        rows[doc] = [sim_w, qshare, pshare, sim_p, pshare_p, key_w, key_p, max(key_w, key_p)]
+    best_whole = max(docs, key=lambda d: (rows[d][5], -d))
+    part_tops = [max(p.pool, key=lambda d: (_scores(p, d, index)[3], -d)) for p in parts] if parts else []
+    ordered = sorted(docs, key=lambda d: (-rows[d][7], d))
+    out = []
+    for position, doc in enumerate(ordered):
+        best = rows[doc][7]
+        rival = rows[ordered[1]][7] if position == 0 and len(ordered) > 1 else rows[ordered[0]][7]
+        if position == 0 and len(ordered) == 1:
+            rival = 0.0
+        agreement = sum(t == doc for t in part_tops) / len(part_tops) if part_tops else float(doc == best_whole)
+        out.append(
+            (
+                doc,
+                (
+                    *rows[doc],
+                    best - rival,
+                    log_terms,
+                    unknown_share,
+                    float(doc == best_whole),
+                    agreement,
+                    anchored,
+                    max(0.0, max(rows[doc][0], rows[doc][3]) - 0.7),
+                    max(0.0, best - rival - 0.1),
+                ),
+            )
+        )
+    return out
+
+
+def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
+    """The `top` best entries for `query`, best first, each scored 0-100.
+
+    The score is the decision model's estimate (data/decision.json), in percent, that the
+    entry answers the question. Always `top` of them (or every entry, if fewer): entries
+    sharing nothing with the question follow the others with score 0, in data order.
+    """
+    top = max(top, 0)
+    scored = []
+    for doc, features in candidate_features(query, index):
+        probability = index.model.probability(features)
+        scored.append((probability, features[7], doc))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    matched = [
+        Candidate(id=index.ids[doc], question=index.questions[doc], score=round(100.0 * p, 1), raw=key)
+        for p, key, doc in scored[:top]
+    ]
     if len(matched) < top:
         seen = {c.id for c in matched}
         unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen)
@@ -279,43 +445,23 @@ def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
     return matched
 
 
-def _rank_matched(terms: list[str], totals: dict[int, float], index: Index, top: int) -> list[Candidate]:
-    """BM25 shortlist, re-ranked by similarity (see the module docstring)."""
-    # Stable ordering: ties go to the entry that comes first in the data.
-    pool = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: max(top, RERANK_DEPTH)]
-    # The information in the question: unknown words weigh as much as the rarest known one.
-    weight = {t: index.idf(t) for t in terms}
-    information = sum(weight.values())
-    top_total = pool[0][1]
-    scored = []
-    for doc, total in pool:
-        similarity = _similarity(terms, weight, information, doc, index)
-        key = RANK_MIX * similarity + (1 - RANK_MIX) * total / top_total
-        scored.append((key, doc, similarity))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return [
-        Candidate(id=index.ids[doc], question=index.questions[doc], score=round(100.0 * sim, 1), raw=key)
-        for key, doc, sim in scored[:top]
-    ]
-
-
-def _similarity(terms: list[str], weight: dict[str, float], information: float, doc: int, index: Index) -> float:
+def _shares(
+    terms: list[str], weight: dict[str, float], information: float, doc: int, index: Index
+) -> tuple[float, float]:
     """How much of the question the entry accounts for, and of its closest phrasing the question says.
 
-    Both are IDF-weighted shares; their harmonic mean is high only when the question and
-    one way of asking the entry's question largely coincide.
+    Both are IDF-weighted shares; their harmonic mean (`combine`) is high only when the
+    question and one way of asking the entry's question largely coincide.
     """
     entry_terms = index.entry_terms(doc)
-    question_share = sum(weight[t] for t in terms if t in entry_terms) / information
+    question_share = sum(weight[t] for t in terms if t in entry_terms) / information if information else 0.0
     asked = set(terms)
     phrasing_share = 0.0
     for phrasing in index.entry_phrasings(doc):
         total = sum(index.idf(t) for t in phrasing)
         if total:
             phrasing_share = max(phrasing_share, sum(index.idf(t) for t in phrasing if t in asked) / total)
-    if not question_share or not phrasing_share:
-        return 0.0
-    return combine(question_share, phrasing_share)
+    return question_share, phrasing_share
 
 
 def combine(question_share: float, phrasing_share: float) -> float:
@@ -328,19 +474,15 @@ class Decision(NamedTuple):
     close_call: bool
 
 
-def decide(
-    candidates: Sequence[Candidate],
-    threshold: float = ANSWER_THRESHOLD,
-    min_margin: float = MIN_MARGIN,
-) -> Decision:
-    """Answer when the best score clears the threshold and clearly leads the runner-up.
+def decide(candidates: Sequence[Candidate], threshold: float = ANSWER_THRESHOLD) -> Decision:
+    """Answer when the best candidate's score (the model's probability, 0-100) reaches `threshold`.
 
-    Two nearly equal entries mean the question is ambiguous between them: rather than
-    guess, it is not answered and both are offered ("did you mean").
+    The model weighs the lead over the runner-up itself: two nearly equal entries mean the
+    question is ambiguous between them, and neither reaches the threshold.
     """
     if not candidates:
         return Decision(None, False, False)
     best = candidates[0]
-    margin = best.raw - candidates[1].raw if len(candidates) > 1 else best.raw
-    answered = best.score >= threshold and margin >= min(min_margin, best.raw)
-    return Decision(best, answered, answered and margin < CLOSE_MARGIN)
+    answered = best.score >= threshold and best.score > 0
+    close = answered and len(candidates) > 1 and candidates[1].score >= CLOSE_SCORE
+    return Decision(best, answered, close)
