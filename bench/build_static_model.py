@@ -13,19 +13,27 @@ sentence-transformers/all-MiniLM-L6-v2 files inside the package; nothing is down
 
 Method (after model2vec's subword distillation, re-implemented without the model2vec package):
 
-1. Every WordPiece token of the model's vocabulary except the ``[unused*]`` placeholders is
-   fed to the transformer as a three-token sequence. model2vec feeds ``[SEP] token [CLS]``
-   (it reports that the reversed order works better on its benchmarks) and takes the MEAN of
-   all three output vectors, special positions included; it does not take the token
-   position alone. Both are options here (``--order``, ``--pool``); the defaults are the ones
-   that retrieved best on bench/questions_blind.yaml (see data/static_model.json).
+1. Every WordPiece token of the model's vocabulary except the ``[unused*]`` placeholders (the five
+   special tokens are kept, as model2vec keeps them, so that SIF ranks match) is fed to the
+   transformer as a three-token sequence, and its vector is the MEAN of the three output vectors,
+   special positions included. That is what model2vec's subword distillation does today; it does
+   not take the token position's output alone, and it feeds ``[SEP] token [CLS]`` (reversed,
+   which it reports works better). Both choices are options here (``--order``, ``--pool``). On
+   the 360 in-scope questions of bench/questions_blind.yaml, top-1 retrieval was: [SEP] t [CLS]
+   + mean 86.7 %, [SEP] t [CLS] + token 87.2 %, [CLS] t [SEP] + token 85.6 %, [CLS] t [SEP] +
+   mean 80.0 %. The default is model2vec's own choice ([SEP] t [CLS], mean), which also had the
+   best top-3 and MRR.
 2. The vectors are centred and reduced with exact PCA (SVD) to ``--pca-dims`` dimensions, with
    the sign of each component fixed so that rebuilds are reproducible.
 3. SIF weighting with token frequencies estimated from the rank (Zipf's law), as model2vec
    does: ``w = a / (a + p(rank))`` with ``p(rank) ∝ 1 / (rank + 2)`` and the rank taken as the
    row index in the kept vocabulary (WordPiece vocabularies are roughly frequency-ordered).
+   Without it, top-1 above drops from 86.7 % to 82.8 %.
 4. int8 quantisation with one float32 scale per vector (``max |v| / 127``), so the SIF weights
    survive quantisation as vector norms.
+
+PCA to 128 dimensions (model2vec's default is 256) keeps the files under 5 MB: 256 dimensions
+gave 88.6 % top-1 for twice the size, 64 gave 79.7 %.
 
 Output (in ``--out-dir``, default data/):
 
@@ -145,7 +153,7 @@ def main() -> int:
     parser.add_argument("--out-dir", type=Path, default=Path("data"))
     parser.add_argument("--pca-dims", type=int, default=128)
     parser.add_argument("--sif", type=float, default=1e-4, help="SIF coefficient; 0 disables weighting")
-    parser.add_argument("--order", choices=["sep-cls", "cls-sep"], default="cls-sep")
+    parser.add_argument("--order", choices=["sep-cls", "cls-sep"], default="sep-cls")
     parser.add_argument("--pool", choices=["mean", "token"], default="mean")
     parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument("--threads", type=int, default=2)

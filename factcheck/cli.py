@@ -220,9 +220,9 @@ def main_callback(
 def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Color, batch: bool) -> None:
     from factcheck import views
 
-    resources = engine.policy.resources
+    resources = answer.resources
     if fmt in (AskFormat.json, AskFormat.jsonl):
-        write_json(views.answer_dict(answer, engine.catalog, resources), compact=batch or fmt is AskFormat.jsonl)
+        write_json(views.answer_dict(answer, engine.catalog), compact=batch or fmt is AskFormat.jsonl)
         return
     if fmt is AskFormat.verdict:
         sys.stdout.write((answer.entry.verdict if answer.entry else answer.status) + "\n")
@@ -245,6 +245,8 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
         render.declined_view(console(color), answer, resources)
     else:  # a miss is a normal outcome: explain on stderr unless answering a batch
         render.no_match_view(console(color, stderr=not batch), answer)
+        if answer.resources:  # the question sought to report or get help: the channels, on stdout
+            render.channels_view(console(color), answer.resources)
     if batch:
         console(color).print()
 
@@ -464,20 +466,20 @@ def resources(json_: JsonOption = False, color: ColorOption = Color.auto) -> Non
     Where a child is in immediate danger, call the local emergency number first.
     """
     from factcheck.catalog import bundled_data_path
-    from factcheck.safety_data import load_policy
+    from factcheck.safety_data import load_resources
 
     try:
-        policy = load_policy(bundled_data_path("safety.yaml"))
+        channels = load_resources(bundled_data_path("safety.yaml"))  # the rules are not compiled
     except FactcheckError as error:
         report_error(error)
     if json_:
         from factcheck.views import resource_dict
 
-        write_json([resource_dict(r) for r in policy.resources])
+        write_json([resource_dict(r) for r in channels])
         return
     from factcheck.render import resources_view
 
-    resources_view(console(color), policy.resources)
+    resources_view(console(color), channels)
 
 
 class ExportFormat(StrEnum):

@@ -8,7 +8,7 @@ from pathlib import Path
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import DecisionModel, Index, Lexicon, build_index, decide, rank
 from factcheck.model import Answer, Catalog, Entry
-from factcheck.safety import SafetyPolicy, seeks_harm
+from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
 
 
@@ -27,15 +27,20 @@ class Engine:
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
         """Answer one question; the safety check runs before any matching."""
-        if seeks_harm(query, self.policy):
+        kind = decline_kind(query, self.policy)
+        if kind is not None:
             return Answer(
                 query=query, status="declined", entry=None, score=0.0, candidates=(),
-                safety_message=self.policy.message,
+                safety_message=self.policy.message_for(kind), safety_kind=kind,
+                resources=self.policy.resources_for(kind),
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2))
         decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
+        # Someone trying to report or get help always leaves with the channels.
+        offer = entry is None and seeks_channels(query, self.policy)
         return Answer(
+            resources=self.policy.resources if offer else (),
             opposite_wording=entry is not None and is_opposite(query, entry.claim),
             query=query,
             status="answered" if entry else "no_match",

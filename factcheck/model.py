@@ -51,6 +51,15 @@ def parse_citation(citation: str) -> tuple[str, tuple[int, ...]] | None:
     return found["source"], refs
 
 
+class Resource(NamedTuple):
+    """A reporting or help channel from shared/RESOURCES.md."""
+
+    purpose: str  # "report" or "help"
+    where: str
+    name: str
+    contact: str
+
+
 class Source(NamedTuple):
     id: str
     title: str
@@ -173,4 +182,8 @@ class Answer(NamedTuple):
     candidates: tuple[Candidate, ...]
     close_call: bool = False  # answered, but the runner-up was nearly as good
     safety_message: str | None = None  # set when declined
-    opposite_wording: bool = False  # the query negates the claim the verdict rates (factcheck.stance)
+    opposite_wording: bool = False
+    safety_kind: str | None = None  # what a declined query sought (factcheck.safety.KINDS)
+    # Channels shown with the result: every channel when declined (help first for "help"),
+    # and the reporting and help channels when an unanswered question seeks to report or get help.
+    resources: tuple[Resource, ...] = ()  # the query negates the claim the verdict rates (factcheck.stance)

@@ -16,8 +16,16 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.model import Answer, Candidate, Catalog, Entry, claim_label, verdict_label, verdict_meaning
-from factcheck.safety import Resource
+from factcheck.model import (
+    Answer,
+    Candidate,
+    Catalog,
+    Entry,
+    Resource,
+    claim_label,
+    verdict_label,
+    verdict_meaning,
+)
 
 VERDICT_STYLES = {
     "true": "bold white on green4",
@@ -173,7 +181,9 @@ def no_match_view(console: Console, answer: Answer) -> None:
 
 
 def resources_view(console: Console, resources: Sequence[Resource]) -> None:
-    for purpose, title in (("report", "Where to report"), ("help", "Confidential help")):
+    titles = {"report": "Where to report", "help": "Confidential help"}
+    for purpose in dict.fromkeys(r.purpose for r in resources):  # in the order given: help first for help
+        title = titles.get(purpose, purpose)
         chosen = [r for r in resources if r.purpose == purpose]
         if not chosen:
             continue
@@ -182,6 +192,13 @@ def resources_view(console: Console, resources: Sequence[Resource]) -> None:
             line = Text(f" - {resource.where}: {resource.name}: ")
             line.append(resource.contact, style="bold")
             _print(console, line)
+
+
+def channels_view(console: Console, resources: Sequence[Resource]) -> None:
+    """For an unanswered question that seeks to report or get help: the channels themselves."""
+    console.print()
+    _print(console, Text("If you want to report abuse material or get help, these channels can:", style="bold"))
+    resources_view(console, resources)
 
 
 def declined_view(console: Console, answer: Answer, resources: Sequence[Resource]) -> None:

@@ -34,18 +34,11 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from factcheck.model import Resource
+
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
-
-
-class Resource(NamedTuple):
-    """A reporting or help channel from shared/RESOURCES.md."""
-
-    purpose: str  # "report" or "help"
-    where: str
-    name: str
-    contact: str
 
 
 class LazyPattern:
@@ -119,12 +112,17 @@ def lazy(patterns: list[re.Pattern[str]] | tuple[re.Pattern[str], ...]) -> tuple
     return tuple(LazyPattern(p.pattern, p) for p in sorted(patterns, key=lambda p: len(p.pattern)))
 
 
+# What a declined query sought; each kind has its own message (data/safety.yaml `messages`).
+KINDS = ("material", "evasion", "grooming", "framing", "help")
+
+
 class Rule(NamedTuple):
     """Matches a folded query when every `all` pattern matches and no `unless` pattern does."""
 
     name: str
     all: tuple[LazyPattern, ...]
     unless: tuple[LazyPattern, ...] = ()
+    kind: str = "material"
 
     def matches(self, text: str) -> bool:
         return all(p.search(text) for p in self.all) and not any(p.search(text) for p in self.unless)
@@ -137,6 +135,17 @@ class SafetyPolicy(NamedTuple):
     exceptions: tuple[LazyPattern, ...]
     message: str
     resources: tuple[Resource, ...]
+    messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
+    offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
+
+    def message_for(self, kind: str | None) -> str:
+        return self.messages.get(kind or "", self.message)
+
+    def resources_for(self, kind: str | None) -> tuple[Resource, ...]:
+        """Every channel; someone asking for help with their own thoughts sees the help lines first."""
+        if kind == "help":
+            return tuple(sorted(self.resources, key=lambda r: r.purpose != "help"))
+        return self.resources
 
 
 def seeks_harm(query: str, policy: SafetyPolicy) -> bool:
@@ -146,13 +155,31 @@ def seeks_harm(query: str, policy: SafetyPolicy) -> bool:
 
 def declining_rule(query: str, policy: SafetyPolicy) -> str | None:
     """The name of the first rule that declines `query`, or None (for tests and rule review)."""
+    rule = first_rule(query, policy)
+    return rule.name if rule else None
+
+
+def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
+    """True when the question seeks to report something or to get help (it is shown the channels)."""
+    text = fold(query[:HEAD_CHARS])
+    return any(p.search(text) for p in policy.offer_channels)
+
+
+def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
+    """What the query seeks (a KINDS value) when it is declined, else None."""
+    rule = first_rule(query, policy)
+    return rule.kind if rule else None
+
+
+def first_rule(query: str, policy: SafetyPolicy) -> Rule | None:
+    """The first rule that declines `query` (rules are ordered: help before material), or None."""
     for part in examined_parts(query):
         for text in fold_variants(part):
             if any(p.search(text) for p in policy.exceptions):
                 continue
             for rule in policy.rules:
                 if rule.matches(text):
-                    return rule.name
+                    return rule
     return None
 
 

@@ -26,11 +26,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
-from factcheck.safety import Resource, Rule, SafetyPolicy, lazy
+from factcheck.model import Resource
+from factcheck.safety import KINDS, Rule, SafetyPolicy, lazy
 
 PURPOSES = ("report", "help")
-TOP_KEYS = ("message", "resources", "patterns", "rules", "exceptions")
-RULE_KEYS = ("name", "all", "unless")
+TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", "offer_channels")
+RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
 
 _NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
@@ -51,6 +52,7 @@ class _Compiler:
         self.compiled: dict[str, re.Pattern[str]] = {}
         self.rules: list[Rule] = []
         self.exceptions: list[re.Pattern[str]] = []
+        self.offer: list[re.Pattern[str]] = []
         self._check()
 
     def bad(self, path: Path_, message: str) -> None:
@@ -68,10 +70,18 @@ class _Compiler:
         message = data.get("message")
         if not isinstance(message, str) or not message.strip():
             self.bad(("message",), "'message' must be non-empty text")
+        messages = data.get("messages") or {}
+        if not isinstance(messages, dict) or not all(
+            k in KINDS and isinstance(v, str) and v.strip() for k, v in messages.items()
+        ):
+            self.bad(("messages",), f"'messages' must map a kind ({', '.join(KINDS)}) to non-empty text")
         self._resources(data.get("resources"))
         self._patterns(data.get("patterns"))
         self._rules(data.get("rules"))
         self._exceptions(data.get("exceptions"))
+        if data.get("offer_channels") is not None:
+            offer = self._names(data.get("offer_channels"), ("offer_channels",), "'offer_channels'", required=True)
+            self.offer = offer or []
 
     def _resources(self, resources: object) -> None:
         if not isinstance(resources, list) or not resources:
@@ -129,6 +139,8 @@ class _Compiler:
             else:
                 names = rule if isinstance(rule, list) else []
             used.update(n for n in names if isinstance(n, str))
+        offer = self.data.get("offer_channels") if isinstance(self.data, dict) else None
+        used.update(n for n in offer if isinstance(n, str)) if isinstance(offer, list) else None
         return used
 
     def _diagnose(self, name: str, broken: set[str]) -> None:
@@ -250,8 +262,11 @@ class _Compiler:
             seen.add(name)
             all_ = self._names(rule.get("all"), all_path, f"rule {name!r}: 'all'", required=True)
             unless = self._names(rule.get("unless"), (*path, "unless"), f"rule {name!r}: 'unless'", required=False)
-            if all_ is not None and unless is not None:
-                self.rules.append(Rule(name, lazy(all_), lazy(unless)))
+            kind = rule.get("kind", "material")
+            if kind not in KINDS:
+                self.bad((*path, "kind"), f"rule {name!r}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+            elif all_ is not None and unless is not None:
+                self.rules.append(Rule(name, lazy(all_), lazy(unless), kind))
 
     def _exceptions(self, exceptions: object) -> None:
         if exceptions is None:
@@ -272,6 +287,8 @@ class _Compiler:
             rules=tuple(self.rules),
             exceptions=lazy(self.exceptions),
             message=self.data["message"].strip(),
+            messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
+            offer_channels=lazy(self.offer),
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
         )
 
@@ -344,6 +361,20 @@ def validate_policy_file(path: Path) -> list[Problem]:
         return problems
     compiler = _Compiler(data)
     return [Problem(str(path), line_of(where), message) for where, message in compiler.problems]
+
+
+def load_resources(path: Path) -> tuple[Resource, ...]:
+    """Only the channels of a safety rules file, without compiling its rules (for `factcheck resources`)."""
+    data, line_of, problems = _read(path)
+    if problems:
+        raise DataError(problems)
+    compiler = _Compiler.__new__(_Compiler)  # check the resources alone
+    compiler.problems = []
+    compiler._resources(data.get("resources") if isinstance(data, dict) else None)
+    if compiler.problems:
+        raise DataError([Problem(str(path), line_of(where), message) for where, message in compiler.problems])
+    assert isinstance(data, dict)
+    return tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in data["resources"])
 
 
 def load_policy(path: Path) -> SafetyPolicy:

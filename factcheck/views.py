@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from factcheck.model import Answer, Catalog, Entry, Source, claim_label, verdict_label, verdict_meaning
-from factcheck.safety import Resource
+from factcheck.model import Answer, Catalog, Entry, Resource, Source, claim_label, verdict_label, verdict_meaning
 
 # Keys every answered/unanswered ask result carries with their empty values.
 _EMPTY_ENTRY: dict[str, Any] = {
@@ -85,9 +84,8 @@ def resource_dict(resource: Resource) -> dict[str, str]:
     }
 
 
-def answer_dict(answer: Answer, catalog: Catalog, resources: tuple[Resource, ...]) -> dict[str, Any]:
+def answer_dict(answer: Answer, catalog: Catalog) -> dict[str, Any]:
     body = entry_dict(answer.entry, catalog) if answer.entry else dict(_EMPTY_ENTRY)
-    declined = answer.status == "declined"
     return {
         "query": answer.query,
         "status": answer.status,
@@ -97,7 +95,8 @@ def answer_dict(answer: Answer, catalog: Catalog, resources: tuple[Resource, ...
         **body,
         "candidates": [{"id": c.id, "question": c.question, "score": c.score} for c in answer.candidates],
         "message": answer.safety_message,
-        "resources": [resource_dict(r) for r in resources] if declined else [],
+        "resources": [resource_dict(r) for r in answer.resources],
+        "decline_kind": answer.safety_kind,
     }
 
 

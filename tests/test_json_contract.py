@@ -59,7 +59,7 @@ ANSWER_KEYS = {
     "query", "status", "score", "close_call", "opposite_wording",
     "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
     "claims", "caveats", "tags", "related", "reviewed", "sources", "outdated", "outdated_warning",
-    "candidates", "message", "resources",
+    "candidates", "message", "resources", "decline_kind",
 }  # fmt: skip
 ENTRY_KEYS = {
     "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
@@ -132,7 +132,7 @@ def test_schemas_match_what_views_write() -> None:
     assert set(views.entry_dict(entry, catalog)) == ENTRY_KEYS
     assert set(views.list_item_dict(entry)) == LIST_KEYS
     answer = Answer(query="q", status="no_match", entry=None, score=0.0, candidates=())
-    assert set(views.answer_dict(answer, catalog, ())) == ANSWER_KEYS
+    assert set(views.answer_dict(answer, catalog)) == ANSWER_KEYS
 
 
 # ------------------------------------------------------------------ ask --json
@@ -210,8 +210,8 @@ def test_declined_answer_shape_validates() -> None:
 
     policy = load_policy(bundled_data_path("safety.yaml"))
     answer = Answer(query="(declined)", status="declined", entry=None, score=0.0, candidates=(),
-                    safety_message=policy.message)  # fmt: skip
-    value = json.loads(json.dumps(views.answer_dict(answer, Catalog(entries=()), policy.resources)))
+                    safety_message=policy.message, safety_kind="material", resources=policy.resources)  # fmt: skip
+    value = json.loads(json.dumps(views.answer_dict(answer, Catalog(entries=()))))
     assert_valid(schema("answer.schema.json"), value)
     assert value["message"] and value["id"] is None
     assert value["resources"] and all(set(r) == RESOURCE_KEYS for r in value["resources"])
