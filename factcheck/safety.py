@@ -35,7 +35,9 @@ import unicodedata
 from typing import NamedTuple
 
 from factcheck.model import Resource
+from factcheck.safety_classifier import SafetyClassifier
 
+CLASSIFIER_MIN_WORDS = 4
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
@@ -137,6 +139,9 @@ class SafetyPolicy(NamedTuple):
     resources: tuple[Resource, ...]
     messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
     offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
+    classifier: SafetyClassifier | None = None  # the second stage, for what the rules miss
+    classifier_unless: tuple[LazyPattern, ...] = ()  # safe frames: the classifier alone does not decline
+    classifier_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -149,8 +154,8 @@ class SafetyPolicy(NamedTuple):
 
 
 def seeks_harm(query: str, policy: SafetyPolicy) -> bool:
-    """True when the query seeks the material or ways to evade detection while offending."""
-    return declining_rule(query, policy) is not None
+    """True when the query is declined: it seeks the material, a child, evasion or a frame-up, or help."""
+    return decline_kind(query, policy) is not None
 
 
 def declining_rule(query: str, policy: SafetyPolicy) -> str | None:
@@ -166,9 +171,26 @@ def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
 
 
 def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
-    """What the query seeks (a KINDS value) when it is declined, else None."""
+    """What the query seeks (a KINDS value) when it is declined, else None.
+
+    The rules decide first; what they let through goes to the classifier, if there is one.
+    """
     rule = first_rule(query, policy)
-    return rule.kind if rule else None
+    if rule is not None:
+        return rule.kind
+    if policy.classifier is None:
+        return None
+    for part in examined_parts(query):
+        text = fold(part)
+        if len(text.split()) < CLASSIFIER_MIN_WORDS:
+            continue  # a few words: the rules' job (the model has too little to go on)
+        harm, kind = policy.classifier.judge(text)
+        if harm < policy.classifier.threshold:
+            continue
+        safe = any(p.search(text) for p in policy.classifier_unless)
+        if not safe or any(p.search(text) for p in policy.classifier_despite):
+            return kind
+    return None
 
 
 def first_rule(query: str, policy: SafetyPolicy) -> Rule | None:

@@ -28,9 +28,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
 from factcheck.safety import KINDS, Rule, SafetyPolicy, lazy
+from factcheck.safety_classifier import SafetyClassifier
+
+CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 
 PURPOSES = ("report", "help")
-TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", "offer_channels")
+TOP_KEYS = (
+    "message", "messages", "resources", "patterns", "rules", "exceptions", "offer_channels",
+    "classifier_unless", "classifier_despite",
+)  # fmt: skip
 RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
 
@@ -53,6 +59,7 @@ class _Compiler:
         self.rules: list[Rule] = []
         self.exceptions: list[re.Pattern[str]] = []
         self.offer: list[re.Pattern[str]] = []
+        self.classifier_lists: dict[str, list[re.Pattern[str]]] = {}
         self._check()
 
     def bad(self, path: Path_, message: str) -> None:
@@ -82,6 +89,10 @@ class _Compiler:
         if data.get("offer_channels") is not None:
             offer = self._names(data.get("offer_channels"), ("offer_channels",), "'offer_channels'", required=True)
             self.offer = offer or []
+        for key in ("classifier_unless", "classifier_despite"):
+            if data.get(key) is not None:
+                names = self._names(data.get(key), (key,), repr(key), required=True)
+                self.classifier_lists[key] = names or []
 
     def _resources(self, resources: object) -> None:
         if not isinstance(resources, list) or not resources:
@@ -139,8 +150,10 @@ class _Compiler:
             else:
                 names = rule if isinstance(rule, list) else []
             used.update(n for n in names if isinstance(n, str))
-        offer = self.data.get("offer_channels") if isinstance(self.data, dict) else None
-        used.update(n for n in offer if isinstance(n, str)) if isinstance(offer, list) else None
+        for key in ("offer_channels", "classifier_unless", "classifier_despite"):
+            listed = self.data.get(key) if isinstance(self.data, dict) else None
+            if isinstance(listed, list):
+                used.update(n for n in listed if isinstance(n, str))
         return used
 
     def _diagnose(self, name: str, broken: set[str]) -> None:
@@ -289,6 +302,8 @@ class _Compiler:
             message=self.data["message"].strip(),
             messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
             offer_channels=lazy(self.offer),
+            classifier_unless=lazy(self.classifier_lists.get("classifier_unless", [])),
+            classifier_despite=lazy(self.classifier_lists.get("classifier_despite", [])),
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
         )
 
@@ -304,6 +319,17 @@ def policy_from_mapping(data: dict, file: str = "safety.yaml") -> SafetyPolicy:
     if compiler.problems:
         raise DataError([Problem(file, 1, message) for _, message in compiler.problems])
     return compiler.policy()
+
+
+def load_classifier(path: Path) -> SafetyClassifier:
+    """The safety classifier shipped beside the rules (raises DataError when unusable)."""
+    import json
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return SafetyClassifier.from_mapping(json.load(handle), KINDS)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError([Problem(str(path), 1, f"unusable safety model: {exc}")]) from None
 
 
 def _read(path: Path) -> tuple[object, Callable[[Path_], int], list[Problem]]:
@@ -385,4 +411,8 @@ def load_policy(path: Path) -> SafetyPolicy:
     compiler = _Compiler(data, every_list=False)
     if compiler.problems:
         raise DataError([Problem(str(path), line_of(where), message) for where, message in compiler.problems])
-    return compiler.policy()
+    policy = compiler.policy()
+    model_path = path.with_name(CLASSIFIER_NAME)
+    if model_path.is_file():
+        policy = policy._replace(classifier=load_classifier(model_path))
+    return policy
