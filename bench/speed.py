@@ -90,7 +90,10 @@ def write_big_data(path: Path, count: int = BIG_ENTRIES) -> str:
                 title = row[2].strip() if len(row) > 2 else ""
                 if not (claim or title):
                     continue
-                entry: dict[str, object] = {"id": f"vclaim-{n}", "question": title or claim, "verdict": "unproven"}
+                entry: dict[str, object] = {
+                    "id": f"vclaim-{n}", "question": title or claim,
+                    "claim": (claim or title).replace("?", "") or "(no text)", "verdict": "unproven",
+                }  # fmt: skip
                 if title and claim:
                     entry["aliases"] = [claim]
                 entries.append(entry)
@@ -104,7 +107,8 @@ def write_big_data(path: Path, count: int = BIG_ENTRIES) -> str:
             words = rng.choices(vocabulary, k=rng.randint(6, 14))
             alias = rng.choices(vocabulary, k=rng.randint(8, 20))
             entries.append({
-                "id": f"synthetic-{n}", "question": " ".join(words).capitalize() + "?", "verdict": "unproven",
+                "id": f"synthetic-{n}", "question": " ".join(words).capitalize() + "?",
+                "claim": " ".join(words).capitalize() + ".", "verdict": "unproven",
                 "aliases": [" ".join(alias)],
             })  # fmt: skip
         if CLEF_TSV.is_file():

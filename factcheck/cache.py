@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - not CPython
     import pickle  # type: ignore[no-redef]
 
 # Bundled files every engine is built from, besides the data paths: a change to one rebuilds.
-BUNDLED_INPUTS = ("lexicon.yaml", "safety.yaml", "safety_model.json", "decision.json")
+BUNDLED_INPUTS = ("lexicon.yaml", "safety.yaml", "safety_model.json", "decision.json", "static_model.json")
 
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
 CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from factcheck.errors import Problem, UnknownEntryError
-from factcheck.match import DecisionModel, Index, Lexicon, build_index, decide, rank
+from factcheck.match import DecisionModel, Encoder, Index, Lexicon, build_index, decide, rank
 from factcheck.model import Answer, Catalog, Entry
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
@@ -34,7 +35,7 @@ class Engine:
                 safety_message=self.policy.message_for(kind), safety_kind=kind,
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
-        candidates = rank(query, self.index, top=max(top, 2))
+        candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder())
         decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.
@@ -55,6 +56,18 @@ class Engine:
         if entry is None:
             raise UnknownEntryError(entry_id, suggest_ids(entry_id, self.catalog.ids))
         return entry
+
+
+@lru_cache(maxsize=1)
+def static_encoder() -> Encoder | None:
+    """The bundled static word vectors (factcheck/semantic.py), loaded once; None if they are missing."""
+    from factcheck import cache
+    from factcheck.semantic import StaticModel, StaticModelError
+
+    try:
+        return StaticModel.load(cache.bundled_data_path("static_model.json").parent)
+    except StaticModelError:
+        return None
 
 
 def suggest_ids(word: str, ids: Sequence[str]) -> list[str]:
@@ -98,7 +111,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
         policy = load_policy(cache.bundled_data_path("safety.yaml"))
         model = load_decision_model(cache.bundled_data_path("decision.json"))
-        index = build_index(catalog.entries, lexicon, model)
+        index = build_index(catalog.entries, lexicon, model, static_encoder())
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     cache.store(key, engine, paths)
     return engine

@@ -21,7 +21,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from factcheck.model import Candidate, Entry
 
@@ -49,8 +49,32 @@ BETA = 1.0  # F-beta weighting of question share vs phrasing share
 FEATURES = (
     "sim_whole", "question_share", "phrasing_share", "sim_part", "phrasing_share_part",
     "key_whole", "key_part", "key_best", "margin", "log_terms", "unknown_share", "top_whole", "agreement",
-    "anchored", "sim_above_70", "margin_above_10",
+    "anchored", "sim_above_70", "margin_above_10", "sem_cos", "sem_margin", "sem_top", "off_topic",
 )  # fmt: skip
+SEMANTIC_PRECOMPUTE_MAX = 5_000  # entries whose vectors the index keeps; larger data encode candidates on demand
+SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when the index keeps vectors)
+
+
+class Encoder(Protocol):
+    """A sentence encoder (factcheck.semantic.StaticModel): text -> unit vector, () when nothing is known."""
+
+    def encode(self, text: str) -> tuple[float, ...]: ...
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True)) if a and b else 0.0
+
+
+def entry_vector(entry: Entry, encoder: Encoder) -> tuple[float, ...]:
+    """The normalised mean of the encodings of an entry's question and aliases."""
+    vectors = [v for v in (encoder.encode(t) for t in (entry.question, *entry.aliases)) if v]
+    if not vectors:
+        return ()
+    summed = [sum(column) for column in zip(*vectors, strict=True)]
+    norm = math.sqrt(sum(x * x for x in summed)) or 1.0
+    return tuple(x / norm for x in summed)
+
+
 ANSWER_THRESHOLD = 50.0
 CLOSE_SCORE = 25.0
 
@@ -68,6 +92,7 @@ class Lexicon(NamedTuple):
     stopwords: frozenset[str]
     longest_from: dict[str, int]  # derived, for speed: the longest variant starting with each word
     anchors: tuple[str, ...] = ()  # words that place a question in this domain (child exploitation, its bodies)
+    off_topic: tuple[str, ...] = ()  # words of other domains that share this one's vocabulary (drugs, pets, prices)
 
     @classmethod
     def create(
@@ -75,11 +100,12 @@ class Lexicon(NamedTuple):
         synonyms: dict[tuple[str, ...], tuple[str, ...]],
         stopwords: frozenset[str],
         anchors: tuple[str, ...] = (),
+        off_topic: tuple[str, ...] = (),
     ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
-        return cls(synonyms, stopwords, longest_from, anchors)
+        return cls(synonyms, stopwords, longest_from, anchors, off_topic)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> Lexicon:
@@ -102,7 +128,11 @@ class Lexicon(NamedTuple):
         if not isinstance(raw_anchors, list):
             raise ValueError("lexicon anchors must be a list")
         anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
-        return cls.create(synonyms, stopwords, anchors)
+        raw_off = data.get("off_topic") or []
+        if not isinstance(raw_off, list):
+            raise ValueError("lexicon off_topic must be a list")
+        off_topic = tuple(normalise(str(a)) for a in raw_off if normalise(str(a)))
+        return cls.create(synonyms, stopwords, anchors, off_topic)
 
 
 def normalise(text: str) -> str:
@@ -205,6 +235,8 @@ class Index(NamedTuple):
     lexicon: Lexicon
     model: DecisionModel
     anchors: frozenset[str]  # stems of the lexicon's anchors
+    off_topic: frozenset[str] = frozenset()  # stems of the lexicon's off-topic words
+    vectors: tuple[tuple[float, ...], ...] = ()  # per entry, when built with an encoder and not too many entries
 
     def idf(self, term: str) -> float:
         """Rarity of a stem; a stem the entries never use counts as the rarest."""
@@ -239,7 +271,9 @@ def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[
     return phrasings, [w for text in body for w in words_of(text)]
 
 
-def build_index(entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel | None = None) -> Index:
+def build_index(
+    entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel | None = None, encoder: Encoder | None = None
+) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
     bags: list[dict[str, float]] = []
     known: set[str] = set(lexicon.stopwords)
@@ -293,6 +327,10 @@ def build_index(entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel
         anchors=frozenset(
             stem for anchor in lexicon.anchors for stem in stem_all(content_words(anchor.split(), lexicon))
         ),
+        off_topic=frozenset(stem_all([w for word in lexicon.off_topic for w in word.split()])),
+        vectors=tuple(entry_vector(e, encoder) for e in entries)
+        if encoder is not None and len(entries) <= SEMANTIC_PRECOMPUTE_MAX
+        else (),
     )
 
 
@@ -371,18 +409,25 @@ def _scores(view: _View, doc: int, index: Index) -> tuple[float, float, float, f
     return similarity, question_share, phrasing_share, key
 
 
-def candidate_features(query: str, index: Index, depth: int = RERANK_DEPTH) -> list[tuple[int, tuple[float, ...]]]:
+def candidate_features(
+    query: str, index: Index, depth: int = RERANK_DEPTH, encoder: Encoder | None = None
+) -> list[tuple[int, tuple[float, ...]]]:
     """Every shortlisted doc with its decision features (FEATURES order), best ranking key first."""
     whole = _view(query, index, depth)
-    if not whole.pool:
-        return []
-    parts = [_view(text, index, PART_DEPTH) for text in segments(query)]
+    parts = [_view(text, index, PART_DEPTH) for text in segments(query)] if whole.pool else []
     parts = [p for p in parts if p.pool]
     docs = list(dict.fromkeys([*whole.pool, *(d for p in parts for d in p.pool)]))
+    meaning = _semantic_scores(query, index, encoder, docs)
+    shortlisted = set(docs)
+    docs += [d for d in meaning if d not in shortlisted]
+    if not docs or not whole.terms:
+        return []
     known = sum(1 for t in whole.terms if t in index.slots)
     unknown_share = 1 - known / len(whole.terms)
     log_terms = math.log1p(len(whole.terms))
     anchored = float(any(t in index.anchors for t in whole.terms))
+    # Off-topic words are looked up before synonyms and stopwords, as typed.
+    off_topic = float(any(w in index.off_topic for w in stem_all(normalise(query).split()[:MAX_QUERY_TERMS])))
     rows: dict[int, list[float]] = {}
     for doc in docs:
         sim_w, qshare, pshare, key_w = _scores(whole, doc, index)
@@ -391,6 +436,7 @@ def candidate_features(query: str, index: Index, depth: int = RERANK_DEPTH) -> l
         key_p = max((s[3] for s in part_scores), default=key_w)
         pshare_p = max((s[2] for s in part_scores), default=pshare)
         rows[doc] = [sim_w, qshare, pshare, sim_p, pshare_p, key_w, key_p, max(key_w, key_p)]
+    best_meaning = max(meaning, key=lambda d: (meaning[d], -d)) if meaning else -1
     best_whole = max(docs, key=lambda d: (rows[d][5], -d))
     part_tops = [max(p.pool, key=lambda d: (_scores(p, d, index)[3], -d)) for p in parts] if parts else []
     ordered = sorted(docs, key=lambda d: (-rows[d][7], d))
@@ -414,27 +460,46 @@ def candidate_features(query: str, index: Index, depth: int = RERANK_DEPTH) -> l
                     anchored,
                     max(0.0, max(rows[doc][0], rows[doc][3]) - 0.7),
                     max(0.0, best - rival - 0.1),
+                    meaning.get(doc, 0.0),
+                    meaning.get(doc, 0.0) - max((c for d, c in meaning.items() if d != doc), default=0.0),
+                    float(doc == best_meaning),
+                    off_topic,
                 ),
             )
         )
     return out
 
 
-def rank(query: str, index: Index, top: int = 3) -> list[Candidate]:
+def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:
+    """Cosine of the question with each shortlisted entry, plus the SEMANTIC_EXTRA closest overall."""
+    if encoder is None:
+        return {}
+    asked = encoder.encode(query)
+    if not asked:
+        return {}
+    if index.vectors:
+        every = {doc: _cosine(asked, vector) for doc, vector in enumerate(index.vectors)}
+        closest = heapq.nlargest(SEMANTIC_EXTRA, every, key=lambda d: (every[d], -d))
+        return {doc: every[doc] for doc in dict.fromkeys([*docs, *closest])}
+    # Too many entries to keep vectors: encode the shortlisted questions on demand.
+    return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs}
+
+
+def rank(query: str, index: Index, top: int = 3, encoder: Encoder | None = None) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
     The score is the decision model's estimate (data/decision.json), in percent, that the
-    entry answers the question. Always `top` of them (or every entry, if fewer): entries
+    entry answers the question (at most 99.9: a match is never certain). Always `top` of them (or every entry, if fewer): entries
     sharing nothing with the question follow the others with score 0, in data order.
     """
     top = max(top, 0)
     scored = []
-    for doc, features in candidate_features(query, index):
+    for doc, features in candidate_features(query, index, encoder=encoder):
         probability = index.model.probability(features)
         scored.append((probability, features[7], doc))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
     matched = [
-        Candidate(id=index.ids[doc], question=index.questions[doc], score=round(100.0 * p, 1), raw=key)
+        Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)), raw=key)
         for p, key, doc in scored[:top]
     ]
     if len(matched) < top:
