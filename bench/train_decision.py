@@ -24,8 +24,12 @@ from factcheck.catalog import bundled_data_path, load
 from factcheck.engine import load_lexicon, static_encoder
 from factcheck.match import FEATURES, DecisionModel, build_index, candidate_features
 
+SEMANTIC = [FEATURES.index(n) for n in ("sem_cos", "sem_margin", "sem_top")]
+
 TUNING_SETS = ("questions.yaml", "questions_blind.yaml")
 SHORTLIST = 8
+SURE_YES = 0.9  # the lexical fit alone answers at or above this...
+SURE_NO = 0.02  # ...and leaves unanswered at or below this
 L2 = 1.0  # on standardised features
 WRONG_BUDGET = 0.015
 OUT_BUDGET = 0.025
@@ -88,16 +92,31 @@ def _fit(rows: list[list[float]], labels: list[int], l2: float, iterations: int 
     return w
 
 
-def collect(index, names: tuple[str, ...]) -> tuple[list[list[float]], list[int], list[tuple]]:
+def collect(index, names: tuple[str, ...], encoder=None) -> tuple[list[list[float]], list[int], list[tuple]]:
     rows, labels, queries = [], [], []
     for name in names:
         for case in matching_cases(load_set(name)):
-            feats = candidate_features(case.query, index, encoder=static_encoder())[:SHORTLIST]
+            feats = candidate_features(case.query, index, encoder=encoder)[:SHORTLIST]
             queries.append((case, [(index.ids[d], f) for d, f in feats]))
             for doc, f in feats:
                 rows.append(list(f))
                 labels.append(int(index.ids[doc] == case.gold))
     return rows, labels, queries
+
+
+def combined(model: DecisionModel, full: list[tuple], lexical: list[tuple]) -> list[tuple[float, bool | None]]:
+    """Outcomes when the lexical fit decides alone where it is sure (as factcheck.match.rank does)."""
+    result = []
+    for (case, feats), (_, lex_feats) in zip(full, lexical, strict=True):
+        lex = [(model.probability(f, lexical=True), -i, eid) for i, (eid, f) in enumerate(lex_feats)]
+        best = max(lex) if lex else (0.0, 0, None)
+        if not (model.sure_no < best[0] < model.sure_yes):
+            result.append((best[0], None if case.gold is None else best[2] == case.gold))
+            continue
+        scored = [(model.probability(f), -i, eid) for i, (eid, f) in enumerate(feats)]
+        top = max(scored) if scored else (0.0, 0, None)
+        result.append((top[0], None if case.gold is None else top[2] == case.gold))
+    return result
 
 
 def outcomes(model: DecisionModel, queries: list[tuple]) -> list[tuple[float, bool | None]]:
@@ -139,12 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     catalog, _ = load([bundled_data_path()])
     index = build_index(catalog.entries, load_lexicon(bundled_data_path("lexicon.yaml")), encoder=static_encoder())
-    rows, labels, queries = collect(index, TUNING_SETS)
+    rows, labels, queries = collect(index, TUNING_SETS, static_encoder())
     weights = fit(rows, labels, args.l2)
-    model = DecisionModel(tuple(weights[:-1]), weights[-1])
+    lex_rows, lex_labels, lex_queries = collect(index, TUNING_SETS)
+    lexical = fit(lex_rows, lex_labels, args.l2)
+    model = DecisionModel(tuple(weights[:-1]), weights[-1], 0.5, tuple(lexical[:-1]), lexical[-1])
     results = outcomes(model, queries)
     threshold = choose_threshold(results)
     report(f"tuning sets, threshold {threshold:.2f}", results, threshold)
+    # The lexical fit decides alone where the combined outcomes stay those of the full model.
+    model = model._replace(threshold=threshold, sure_yes=SURE_YES, sure_no=SURE_NO)
+    mixed = combined(model, queries, lex_queries)
+    report("tuning sets, lexical fit first", mixed, threshold)
+    sure = sum(not (SURE_NO < max((model.probability(f, lexical=True) for _, f in lf), default=0.0) < SURE_YES)
+               for _, lf in lex_queries)
+    print(f"  decided without the word vectors: {sure}/{len(lex_queries)}")
     for name, w in zip(FEATURES, weights, strict=False):
         print(f"  {name:20} {w:+.3f}")
     print(f"  {'bias':20} {weights[-1]:+.3f}")
@@ -156,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             "weights": [round(w, 6) for w in weights[:-1]],
             "bias": round(weights[-1], 6),
             "threshold": round(100 * threshold, 1),
+            "lexical_weights": [round(w, 6) for w in lexical[:-1]],
+            "lexical_bias": round(lexical[-1], 6),
+            "sure_yes": SURE_YES,
+            "sure_no": SURE_NO,
         }
         path = Path(__file__).resolve().parents[1] / "data" / "decision.json"
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

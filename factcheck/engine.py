@@ -35,7 +35,7 @@ class Engine:
                 safety_message=self.policy.message_for(kind), safety_kind=kind,
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
-        candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder())
+        candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)
         decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.

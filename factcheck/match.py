@@ -19,7 +19,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
@@ -185,11 +185,20 @@ def content_words(words: list[str], lexicon: Lexicon) -> list[str]:
 
 
 class DecisionModel(NamedTuple):
-    """Logistic regression over FEATURES: P(the candidate answers the question)."""
+    """Logistic regression over FEATURES: P(the candidate answers the question).
+
+    Two fits of the same form: `weights` over every feature, and `lexical_weights` with the
+    semantic features left at zero. The lexical one decides alone when it is sure (at or
+    above `sure_yes`, or at or below `sure_no`), so most questions never load the word vectors.
+    """
 
     weights: tuple[float, ...]
     bias: float
     threshold: float = ANSWER_THRESHOLD
+    lexical_weights: tuple[float, ...] = ()
+    lexical_bias: float = 0.0
+    sure_yes: float = 1.1  # probabilities, 0-1; the defaults never trust the lexical fit alone
+    sure_no: float = -0.1
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> DecisionModel:
@@ -201,7 +210,18 @@ class DecisionModel(NamedTuple):
         if len(weights) != len(FEATURES):
             raise ValueError("decision model has the wrong number of weights")
         threshold = float(data.get("threshold", ANSWER_THRESHOLD))  # type: ignore[arg-type]
-        return cls(weights, float(data["bias"]), threshold)  # type: ignore[arg-type]
+        lexical = tuple(float(w) for w in data.get("lexical_weights") or ())  # type: ignore[attr-defined]
+        if lexical and len(lexical) != len(FEATURES):
+            raise ValueError("decision model has the wrong number of lexical weights")
+        return cls(
+            weights,
+            float(data["bias"]),  # type: ignore[arg-type]
+            threshold,
+            lexical,
+            float(data.get("lexical_bias", 0.0)),  # type: ignore[arg-type]
+            float(data.get("sure_yes", 1.1)),  # type: ignore[arg-type]
+            float(data.get("sure_no", -0.1)),  # type: ignore[arg-type]
+        )
 
     @classmethod
     def fallback(cls) -> DecisionModel:
@@ -210,8 +230,9 @@ class DecisionModel(NamedTuple):
         weights[FEATURES.index("sim_whole")] = 12.0
         return cls(tuple(weights), -12.0 * 0.65)
 
-    def probability(self, features: Sequence[float]) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+    def probability(self, features: Sequence[float], lexical: bool = False) -> float:
+        weights, bias = (self.lexical_weights, self.lexical_bias) if lexical else (self.weights, self.bias)
+        z = bias + sum(w * x for w, x in zip(weights, features, strict=True))
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 
@@ -236,7 +257,7 @@ class Index(NamedTuple):
     model: DecisionModel
     anchors: frozenset[str]  # stems of the lexicon's anchors
     off_topic: frozenset[str] = frozenset()  # stems of the lexicon's off-topic words
-    vectors: tuple[tuple[float, ...], ...] = ()  # per entry, when built with an encoder and not too many entries
+    vectors: tuple[array, ...] = ()  # 'f' per entry, when built with an encoder and not too many entries
 
     def idf(self, term: str) -> float:
         """Rarity of a stem; a stem the entries never use counts as the rarest."""
@@ -328,7 +349,7 @@ def build_index(
             stem for anchor in lexicon.anchors for stem in stem_all(content_words(anchor.split(), lexicon))
         ),
         off_topic=frozenset(stem_all([w for word in lexicon.off_topic for w in word.split()])),
-        vectors=tuple(entry_vector(e, encoder) for e in entries)
+        vectors=tuple(array("f", entry_vector(e, encoder)) for e in entries)
         if encoder is not None and len(entries) <= SEMANTIC_PRECOMPUTE_MAX
         else (),
     )
@@ -485,18 +506,32 @@ def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: li
     return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs}
 
 
-def rank(query: str, index: Index, top: int = 3, encoder: Encoder | None = None) -> list[Candidate]:
+def rank(
+    query: str, index: Index, top: int = 3, encoder: Encoder | Callable[[], Encoder | None] | None = None
+) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
     The score is the decision model's estimate (data/decision.json), in percent, that the
-    entry answers the question (at most 99.9: a match is never certain). Always `top` of them (or every entry, if fewer): entries
-    sharing nothing with the question follow the others with score 0, in data order.
+    entry answers the question (at most 99.9: a match is never certain). Always `top` of
+    them (or every entry, if fewer): entries sharing nothing with the question follow the
+    others with score 0, in data order. `encoder` may be a function that loads one: it is
+    called only when the lexical evidence alone leaves the decision open.
     """
     top = max(top, 0)
+    model = index.model
     scored = []
-    for doc, features in candidate_features(query, index, encoder=encoder):
-        probability = index.model.probability(features)
-        scored.append((probability, features[7], doc))
+    if model.lexical_weights:
+        lexical = candidate_features(query, index)
+        scored = [(model.probability(f, lexical=True), f[7], doc) for doc, f in lexical]
+        best = max((p for p, _, _ in scored), default=0.0)
+        if not (model.sure_no < best < model.sure_yes):
+            encoder = None  # sure either way: no need for a second opinion
+        else:
+            scored = []
+    if not scored:
+        loaded = encoder() if callable(encoder) else encoder
+        for doc, features in candidate_features(query, index, encoder=loaded):
+            scored.append((model.probability(features), features[7], doc))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
     matched = [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)), raw=key)

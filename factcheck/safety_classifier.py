@@ -15,6 +15,7 @@ training sets is declined, with a margin.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -44,7 +45,8 @@ class SafetyClassifier(NamedTuple):
     """Weights per class (NONE first) for each kept feature; a query's harm is 1 - P(NONE)."""
 
     classes: tuple[str, ...]
-    weights: dict[str, tuple[float, ...]]
+    rows: dict[str, int]  # feature -> its row in `weights`
+    weights: array  # 'd', one row of len(classes) weights per feature (compact to cache and load)
     biases: tuple[float, ...]
     threshold: float
 
@@ -57,21 +59,26 @@ class SafetyClassifier(NamedTuple):
         raw = data["weights"]
         if not isinstance(raw, dict):
             raise ValueError("safety model weights must map features to one weight per class")
-        weights = {str(k): tuple(float(x) for x in v) for k, v in raw.items()}
-        if any(len(v) != len(classes) for v in weights.values()):
+        if any(len(v) != len(classes) for v in raw.values()):
             raise ValueError("every safety model feature needs one weight per class")
+        rows = {str(k): i for i, k in enumerate(raw)}
+        weights = array("d", (float(x) for v in raw.values() for x in v))
         biases = tuple(float(b) for b in data["biases"])  # type: ignore[attr-defined]
-        return cls(classes, weights, biases, float(data["threshold"]))  # type: ignore[arg-type]
+        if len(biases) != len(classes):
+            raise ValueError("safety model needs one bias per class")
+        return cls(classes, rows, weights, biases, float(data["threshold"]))  # type: ignore[arg-type]
 
     def probabilities(self, folded: str) -> tuple[float, ...]:
         scores = list(self.biases)
         feats = features(folded[:MAX_CHARS] + (folded[-MAX_CHARS:] if len(folded) > MAX_CHARS else ""))
         value = feature_value(len(feats))
+        width = len(self.classes)
         for feature in feats:
-            row = self.weights.get(feature)
+            row = self.rows.get(feature)
             if row is not None:
-                for i, w in enumerate(row):
-                    scores[i] += w * value
+                start = row * width
+                for i in range(width):
+                    scores[i] += self.weights[start + i] * value
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
