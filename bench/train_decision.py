@@ -170,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     model = model._replace(threshold=threshold, sure_yes=SURE_YES, sure_no=SURE_NO)
     mixed = combined(model, queries, lex_queries)
     report("tuning sets, lexical fit first", mixed, threshold)
-    sure = sum(not (SURE_NO < max((model.probability(f, lexical=True) for _, f in lf), default=0.0) < SURE_YES)
-               for _, lf in lex_queries)
+    sure = sum(
+        not (SURE_NO < max((model.probability(f, lexical=True) for _, f in lf), default=0.0) < SURE_YES)
+        for _, lf in lex_queries
+    )
     print(f"  decided without the word vectors: {sure}/{len(lex_queries)}")
     for name, w in zip(FEATURES, weights, strict=False):
         print(f"  {name:20} {w:+.3f}")

@@ -3,8 +3,8 @@
     python -m bench.train_safety             # fit, report, write data/safety_model.json
     python -m bench.train_safety --dry-run   # fit and report only
 
-Harmful examples: the `harmful` lists of bench/safety.yaml, bench/safety_blind.yaml and
-bench/safety_train.yaml, each labelled with its decline kind (from the set's `kind`, or
+Harmful examples: the `harmful` lists of bench/safety.yaml, bench/safety_blind.yaml,
+bench/safety_train.yaml and bench/safety_train2.yaml, each labelled with its decline kind (from the set's `kind`, or
 from the rule that declines it). Legitimate examples: their `legitimate` lists, every
 phrasing in data/claims.yaml (questions and aliases), the matching tuning sets
 (bench/questions.yaml, bench/questions_blind.yaml) and, when present, the CLEF-2020 tweets
@@ -35,7 +35,7 @@ from factcheck.safety_data import CLASSIFIER_NAME, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEF = ROOT.parent / "shared" / "bench" / "clef2020"
-SAFETY_SETS = ("safety.yaml", "safety_blind.yaml", "safety_train.yaml")
+SAFETY_SETS = ("safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml")
 MATCHING_SETS = ("questions.yaml", "questions_blind.yaml")
 KIND_OF = {
     "grooming": "grooming",

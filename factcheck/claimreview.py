@@ -122,35 +122,6 @@ def export_document(entries: Iterable[Entry], catalog: Catalog, base_url: str = 
     return {"@context": SCHEMA_CONTEXT, "@graph": graph}
 
 
-def export_markdown(entries: Sequence[Entry], catalog: Catalog) -> str:
-    """A readable digest: entries grouped under their first (main) tag, in data order."""
-    from factcheck.views import _md_escape, entry_markdown
-
-    groups: dict[str, list[Entry]] = {}
-    for entry in entries:
-        groups.setdefault(entry.tags[0] if entry.tags else "", []).append(entry)
-    untagged = groups.pop("", [])
-    sections = list(groups.items())
-    if untagged:
-        sections.append(("", untagged))
-    lines = [
-        "# factcheck: fact-checks by topic",
-        "",
-        f"{len(entries)} entries. Each appears under its first tag; its other tags are listed with it.",
-        "",
-    ]
-    lines += [f"- {_md_escape(tag) or 'untagged'} ({len(group)})" for tag, group in sections]
-    parts = ["\n".join(lines) + "\n\n"]
-    for tag, group in sections:
-        parts.append(f"## {_md_escape(tag) if tag else 'Untagged'}\n\n")
-        for entry in group:
-            body = entry_markdown(entry, catalog, heading="###").rstrip("\n")
-            if len(entry.tags) > 1:
-                body += "\n\n_also tagged: " + ", ".join(_md_escape(t) for t in entry.tags[1:]) + "_"
-            parts.append(body + "\n\n")
-    return "".join(parts).rstrip("\n") + "\n"
-
-
 # --------------------------------------------------------------------------- import
 
 

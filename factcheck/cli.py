@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from factcheck import __version__
 from factcheck.errors import DataError, ExitCode, FactcheckError
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from factcheck.engine import Engine
-    from factcheck.model import Answer, Entry
+    from factcheck.model import Answer
 
 EPILOG = (
     "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
@@ -35,8 +36,20 @@ def exit_codes(*codes: str) -> str:
     return "Exit codes: " + "; ".join([*codes, "130 interrupted"]) + "."
 
 
+class FactcheckGroup(typer.core.TyperGroup):
+    """The one place errors become exit codes: a FactcheckError from any command is printed
+    (one line, or FILE:LINE lines for data problems) and exits with its own code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FactcheckError as error:
+            report_error(error)
+
+
 app = typer.Typer(
     name="factcheck",
+    cls=FactcheckGroup,
     help=(
         "Answer questions about how online child sexual exploitation is investigated, "
         "from curated, cited fact-checks.\n\n"
@@ -136,10 +149,7 @@ def report_error(error: FactcheckError) -> NoReturn:
 def open_engine(data: Sequence[Path] | None) -> "Engine":
     from factcheck.engine import open_engine as open_core
 
-    try:
-        engine = open_core(data_paths(data))
-    except FactcheckError as error:
-        report_error(error)
+    engine = open_core(data_paths(data))
     for warning in engine.warnings:
         typer.echo(str(warning), err=True)
     return engine
@@ -231,11 +241,9 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
         if answer.entry:
             sys.stdout.write(views.entry_markdown(answer.entry, engine.catalog))
         elif answer.status == "declined":
-            lines = [answer.safety_message or "", ""]
-            lines += [f"- {r.where}: {r.name}: {r.contact}" for r in resources]
-            sys.stdout.write("\n".join(lines) + "\n\n")
+            sys.stdout.write(views.declined_markdown(answer))
         else:
-            sys.stdout.write(f"_No confident match for: {views._md_escape(answer.query)}_\n\n")
+            sys.stdout.write(views.no_match_markdown(answer))
         return
     from factcheck import render
 
@@ -347,7 +355,7 @@ def list_entries(
         if wanted not in VERDICTS:
             fail(f"unknown verdict {given!r}; expected one of: {', '.join(VERDICTS)}")
     engine = open_engine(data)
-    entries = filter_entries(engine.catalog.entries, verdicts, tag or [], search)
+    entries = engine.catalog.filter(verdicts, tag or [], search)
     chosen = fmt or (ListFormat.json if json_ else ListFormat.text)
     if chosen is ListFormat.json:
         from factcheck.views import list_item_dict
@@ -359,24 +367,6 @@ def list_entries(
         from factcheck.render import list_view
 
         list_view(console(color), entries)
-
-
-def filter_entries(
-    entries: Sequence["Entry"], verdicts: Sequence[str], tags: Sequence[str], search: str | None
-) -> list["Entry"]:
-    needle = search.casefold() if search else None
-    chosen = []
-    for entry in entries:
-        if verdicts and entry.verdict not in verdicts:
-            continue
-        if tags and not {t.lower() for t in tags} & set(entry.tags):
-            continue
-        if needle is not None:
-            haystack = " ".join([entry.id, entry.question, *entry.aliases, entry.answer or ""]).casefold()
-            if needle not in haystack:
-                continue
-        chosen.append(entry)
-    return chosen
 
 
 @app.command(epilog=exit_codes("0 shown", "1 unknown id", "2 usage error or invalid data"))
@@ -399,10 +389,7 @@ def show(
       factcheck show cybertipline-who-runs
     """
     engine = open_engine(data)
-    try:
-        entry = engine.show(entry_id)
-    except FactcheckError as error:
-        report_error(error)
+    entry = engine.show(entry_id)
     chosen = fmt or (ShowFormat.json if json_ else ShowFormat.text)
     if chosen is ShowFormat.json:
         from factcheck.views import entry_dict
@@ -468,10 +455,7 @@ def resources(json_: JsonOption = False, color: ColorOption = Color.auto) -> Non
     from factcheck.catalog import bundled_data_path
     from factcheck.safety_data import load_resources
 
-    try:
-        channels = load_resources(bundled_data_path("safety.yaml"))  # the rules are not compiled
-    except FactcheckError as error:
-        report_error(error)
+    channels = load_resources(bundled_data_path("safety.yaml"))  # the rules are not compiled
     if json_:
         from factcheck.views import resource_dict
 
@@ -565,31 +549,16 @@ def export(
 
       factcheck export --format markdown -o digest.md
     """
-    from factcheck import claimreview
-    from factcheck.catalog import load
+    from factcheck import claimreview, views
 
     url = claimreview.DEFAULT_BASE_URL if base_url is None else base_url.strip()
     if not url.startswith(("https://", "http://")) or len(url.split("://", 1)[1].split("#")[0]) == 0:
         fail(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
-    try:
-        catalog, warnings = load(data_paths(data))
-    except FactcheckError as error:
-        report_error(error)
-    for warning in warnings:
-        typer.echo(str(warning), err=True)
-    entries = list(catalog.entries)
-    if ids:
-        from factcheck.engine import suggest_ids
-        from factcheck.errors import UnknownEntryError
-
-        entries = []
-        for entry_id in dict.fromkeys(ids):
-            entry = catalog.get(entry_id)
-            if entry is None:
-                report_error(UnknownEntryError(entry_id, suggest_ids(entry_id, catalog.ids)))
-            entries.append(entry)
+    engine = open_engine(data)  # ids are looked up as `show` does (any case), through the cache
+    catalog = engine.catalog
+    entries = [engine.show(entry_id) for entry_id in dict.fromkeys(ids)] if ids else list(catalog.entries)
     if fmt is ExportFormat.markdown:
-        text = claimreview.export_markdown(entries, catalog)
+        text = views.digest_markdown(entries, catalog)
     else:
         document = claimreview.export_document(entries, catalog, url)
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -14,17 +14,44 @@ from factcheck.stance import is_opposite
 
 
 class Engine:
-    """The loaded data, its index and the safety policy: what every command asks."""
+    """The loaded data, its index and the safety policy: what every command asks.
 
-    __slots__ = ("catalog", "index", "policy", "warnings")
+    Pickled (by the cache) with the index and the policy as separate byte strings, unpickled
+    on first use: `list` and `show` never pay for the index, the rules or the classifier.
+    """
+
+    __slots__ = ("_index", "_index_blob", "_policy", "_policy_blob", "catalog", "warnings")
 
     def __init__(
-        self, catalog: Catalog, index: Index, policy: SafetyPolicy, warnings: tuple[Problem, ...] = ()
+        self, catalog: Catalog, index: Index | None, policy: SafetyPolicy | None, warnings: tuple[Problem, ...] = ()
     ) -> None:
         self.catalog = catalog
-        self.index = index
-        self.policy = policy
+        self._index = index
+        self._policy = policy
+        self._index_blob = self._policy_blob = b""
         self.warnings = warnings
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            import _pickle
+
+            self._index = _pickle.loads(self._index_blob)
+        return self._index
+
+    @property
+    def policy(self) -> SafetyPolicy:
+        if self._policy is None:
+            import _pickle
+
+            self._policy = _pickle.loads(self._policy_blob)
+        return self._policy
+
+    def __reduce__(self) -> tuple[object, ...]:
+        import _pickle
+
+        blobs = tuple(_pickle.dumps(part, protocol=5) for part in (self.index, self.policy))
+        return (_engine_from_blobs, (self.catalog, *blobs, self.warnings))
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
         """Answer one question; the safety check runs before any matching."""
@@ -56,6 +83,12 @@ class Engine:
         if entry is None:
             raise UnknownEntryError(entry_id, suggest_ids(entry_id, self.catalog.ids))
         return entry
+
+
+def _engine_from_blobs(catalog: Catalog, index: bytes, policy: bytes, warnings: tuple[Problem, ...]) -> Engine:
+    engine = Engine(catalog, None, None, warnings)
+    engine._index_blob, engine._policy_blob = index, policy
+    return engine
 
 
 @lru_cache(maxsize=1)

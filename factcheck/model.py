@@ -129,6 +129,23 @@ class Catalog:
         blobs = tuple(_pickle.dumps(e, protocol=5) for e in self.entries)
         return (_catalog_from_blobs, (self.ids, blobs, self.sources))
 
+    def filter(self, verdicts: Sequence[str] = (), tags: Sequence[str] = (), search: str | None = None) -> list[Entry]:
+        """Entries with one of `verdicts`, one of `tags` (any case), and `search` in their text; all when empty."""
+        needle = search.casefold() if search else None
+        wanted_tags = {t.lower() for t in tags}
+        chosen = []
+        for entry in self.entries:
+            if verdicts and entry.verdict not in verdicts:
+                continue
+            if wanted_tags and not wanted_tags & set(entry.tags):
+                continue
+            if needle is not None:
+                text = " ".join([entry.id, entry.question, entry.claim, *entry.aliases, entry.answer or ""])
+                if needle not in text.casefold():
+                    continue
+            chosen.append(entry)
+        return chosen
+
     def sources_of(self, entry: Entry) -> tuple[Source, ...]:
         return tuple(self.sources[s] for s in entry.source_ids if s in self.sources)
 

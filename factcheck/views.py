@@ -6,6 +6,7 @@ freely, never rename one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from factcheck.model import Answer, Catalog, Entry, Resource, Source, claim_label, verdict_label, verdict_meaning
@@ -100,41 +101,80 @@ def answer_dict(answer: Answer, catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
+    """Text as literal markdown: its markup characters escaped."""
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
 
 def entry_markdown(entry: Entry, catalog: Catalog, heading: str = "##") -> str:
     """A pasteable markdown digest of one entry."""
     lines = [
-        f"{heading} {_md_escape(entry.question)}",
+        f"{heading} {md_escape(entry.question)}",
         "",
-        f"**{claim_label(entry.verdict)}:** {_md_escape(entry.claim)}",
+        f"**{claim_label(entry.verdict)}:** {md_escape(entry.claim)}",
         "",
         f"**Verdict: {verdict_label(entry.verdict)}**: {verdict_meaning(entry.verdict)}",
         "",
     ]
     if entry.answer:
-        lines += [_md_escape(entry.answer), ""]
+        lines += [md_escape(entry.answer), ""]
     if entry.claims:
         lines.append("Claims:")
         lines += [
-            f"{n}. {_md_escape(c.text)} ({_md_escape('; '.join(c.citations))})" if c.citations
-            else f"{n}. {_md_escape(c.text)}"
+            f"{n}. {md_escape(c.text)} ({md_escape('; '.join(c.citations))})" if c.citations
+            else f"{n}. {md_escape(c.text)}"
             for n, c in enumerate(entry.claims, 1)
         ]  # fmt: skip
         lines.append("")
     if entry.caveats:
         lines.append("Caveats:")
-        lines += [f"- {_md_escape(c)}" for c in entry.caveats]
+        lines += [f"- {md_escape(c)}" for c in entry.caveats]
         lines.append("")
     for warning in catalog.outdated_warnings(entry):
-        lines += [f"> {_md_escape(warning)}", ""]
+        lines += [f"> {md_escape(warning)}", ""]
     meta = [f"id `{entry.id}`"]
     if entry.reviewed:
         meta.append(f"reviewed {entry.reviewed}")
     sources = catalog.sources_of(entry)
     if sources:
-        meta.append("sources: " + ", ".join(_md_escape(s.title) for s in sources))
+        meta.append("sources: " + ", ".join(md_escape(s.title) for s in sources))
     lines += ["_" + "; ".join(meta) + "_", ""]
     return "\n".join(lines)
+
+
+def digest_markdown(entries: Sequence[Entry], catalog: Catalog) -> str:
+    """A readable digest: entries grouped under their first (main) tag, in data order."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.tags[0] if entry.tags else "", []).append(entry)
+    untagged = groups.pop("", [])
+    sections = list(groups.items())
+    if untagged:
+        sections.append(("", untagged))
+    lines = [
+        "# factcheck: fact-checks by topic",
+        "",
+        f"{len(entries)} entries. Each appears under its first tag; its other tags are listed with it.",
+        "",
+    ]
+    lines += [f"- {md_escape(tag) or 'untagged'} ({len(group)})" for tag, group in sections]
+    parts = ["\n".join(lines) + "\n\n"]
+    for tag, group in sections:
+        parts.append(f"## {md_escape(tag) if tag else 'Untagged'}\n\n")
+        for entry in group:
+            body = entry_markdown(entry, catalog, heading="###").rstrip("\n")
+            if len(entry.tags) > 1:
+                body += "\n\n_also tagged: " + ", ".join(md_escape(t) for t in entry.tags[1:]) + "_"
+            parts.append(body + "\n\n")
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def declined_markdown(answer: Answer) -> str:
+    """A declined answer as markdown: the message, then the channels."""
+    lines = [md_escape(answer.safety_message or ""), ""]
+    lines += [f"- {md_escape(r.where)}: {md_escape(r.name)}: {md_escape(r.contact)}" for r in answer.resources]
+    return "\n".join(lines) + "\n\n"
+
+
+def no_match_markdown(answer: Answer) -> str:
+    return f"_No confident match for: {md_escape(answer.query)}_\n\n"

@@ -617,3 +617,12 @@ def test_import_then_export_is_stable(runner: CliRunner, data: Path, tmp_path: P
         return [{k: v for k, v in r.items() if k != "citation"} for r in json.loads(text)["@graph"]]
 
     assert norm(second) == norm(first)
+
+
+def test_export_looks_ids_up_like_show(runner: CliRunner) -> None:
+    """Every command goes through the engine: an id in capitals works for export as for show."""
+    result = runner.invoke(app, ["export", "ISP-LOG-RETENTION"])
+    assert result.exit_code == 0, result.output
+    assert [r["identifier"] for r in json.loads(result.stdout)["@graph"]] == ["isp-log-retention"]
+    missing = runner.invoke(app, ["export", "isp-log-retension"])
+    assert missing.exit_code == 1 and "isp-log-retention" in missing.stderr
