@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.cache import bundled_data_path, data_paths_from_env  # noqa: F401 - re-exported: one definition
 from factcheck.errors import DataError, Problem
-from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, parse_citation
+from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, Verdict, parse_citation
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # 80x the bundled data, ~35k short entries; keeps loading to seconds
 MAX_NODES = 2_000_000  # bounds alias expansion ("billion laughs")
@@ -202,7 +202,7 @@ class _Reader:
             return None
         return value
 
-    def verdict(self, node: Node) -> str | None:
+    def verdict(self, node: Node) -> Verdict | None:
         self._count()
         value = _scalar(node) if isinstance(node, ScalarNode) else None
         if isinstance(value, bool):  # `verdict: false` unquoted is a YAML boolean
@@ -218,7 +218,7 @@ class _Reader:
                 f"expected one of: {', '.join(VERDICTS)}",
             )  # fmt: skip
             return None
-        return value
+        return Verdict(value)
 
     def date(self, node: Node) -> str | None:
         self._count()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import DecisionModel, Encoder, Index, Lexicon, build_index, decide, rank
-from factcheck.model import Answer, Catalog, Entry
+from factcheck.model import Answer, Catalog, Entry, Status
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
 
@@ -58,7 +58,7 @@ class Engine:
         kind = decline_kind(query, self.policy)
         if kind is not None:
             return Answer(
-                query=query, status="declined", entry=None, score=0.0, candidates=(),
+                query=query, status=Status.DECLINED, entry=None, score=0.0, candidates=(),
                 safety_message=self.policy.message_for(kind), safety_kind=kind,
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
@@ -71,7 +71,7 @@ class Engine:
             resources=self.policy.resources if offer else (),
             opposite_wording=entry is not None and is_opposite(query, entry.claim),
             query=query,
-            status="answered" if entry else "no_match",
+            status=Status.ANSWERED if entry else Status.NO_MATCH,
             entry=entry,
             score=decision.best.score if decision.best else 0.0,
             candidates=tuple(candidates[:top]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import NamedTuple
 
 # The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
@@ -24,7 +25,28 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "explainer": ("Explainer", "A how/what question: no rating, a sourced explanation."),
 }
 
-STATUSES = ("answered", "no_match", "declined")
+
+class Verdict(StrEnum):
+    """The verdict scale (VERDICTS gives each its label and meaning)."""
+
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly-true"
+    MIXED = "mixed"
+    MOSTLY_FALSE = "mostly-false"
+    FALSE = "false"
+    UNPROVEN = "unproven"
+    EXPLAINER = "explainer"
+
+
+class Status(StrEnum):
+    """How a question ended: what `status` says in JSON and what the exit code reflects."""
+
+    ANSWERED = "answered"
+    NO_MATCH = "no_match"
+    DECLINED = "declined"
+
+
+STATUSES = tuple(Status)
 
 _CITATION = re.compile(r"^\s*(?P<source>[^\s\[\]]+)\s*(?P<refs>(?:\[\s*\d+\s*\]\s*)*)$")
 
@@ -83,7 +105,7 @@ class Claim(NamedTuple):
 class Entry(NamedTuple):
     id: str
     question: str
-    verdict: str
+    verdict: Verdict
     claim: str = ""  # the statement the verdict rates (a sentence, never a question)
     aliases: tuple[str, ...] = ()
     answer: str | None = None
@@ -193,7 +215,7 @@ class Answer(NamedTuple):
     """The outcome of asking one question: what every front end renders."""
 
     query: str
-    status: str  # one of STATUSES
+    status: Status
     entry: Entry | None
     score: float
     candidates: tuple[Candidate, ...]

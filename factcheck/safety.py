@@ -140,6 +140,7 @@ class SafetyPolicy(NamedTuple):
     messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
     offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
     classifier: SafetyClassifier | None = None  # the second stage, for what the rules miss
+    classifier_needs: tuple[LazyPattern, ...] = ()  # the classifier judges only text matching one of these
     classifier_unless: tuple[LazyPattern, ...] = ()  # safe frames: the classifier alone does not decline
     classifier_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
 
@@ -184,6 +185,10 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
         text = fold(part)
         if len(text.split()) < CLASSIFIER_MIN_WORDS:
             continue  # a few words: the rules' job (the model has too little to go on)
+        if any(p.search(text) for p in policy.exceptions):
+            continue  # "cp" in Pokemon Go, the copy command: not the material, for either stage
+        if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
+            continue  # nothing of the domain: everyday language the model has not learned
         harm, kind = policy.classifier.judge(text)
         if harm < policy.classifier.threshold:
             continue

@@ -35,7 +35,7 @@ CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 PURPOSES = ("report", "help")
 TOP_KEYS = (
     "message", "messages", "resources", "patterns", "rules", "exceptions", "offer_channels",
-    "classifier_unless", "classifier_despite",
+    "classifier_needs", "classifier_unless", "classifier_despite",
 )  # fmt: skip
 RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
@@ -89,7 +89,7 @@ class _Compiler:
         if data.get("offer_channels") is not None:
             offer = self._names(data.get("offer_channels"), ("offer_channels",), "'offer_channels'", required=True)
             self.offer = offer or []
-        for key in ("classifier_unless", "classifier_despite"):
+        for key in ("classifier_needs", "classifier_unless", "classifier_despite"):
             if data.get(key) is not None:
                 names = self._names(data.get(key), (key,), repr(key), required=True)
                 self.classifier_lists[key] = names or []
@@ -150,7 +150,7 @@ class _Compiler:
             else:
                 names = rule if isinstance(rule, list) else []
             used.update(n for n in names if isinstance(n, str))
-        for key in ("offer_channels", "classifier_unless", "classifier_despite"):
+        for key in ("offer_channels", "classifier_needs", "classifier_unless", "classifier_despite"):
             listed = self.data.get(key) if isinstance(self.data, dict) else None
             if isinstance(listed, list):
                 used.update(n for n in listed if isinstance(n, str))
@@ -302,6 +302,7 @@ class _Compiler:
             message=self.data["message"].strip(),
             messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
             offer_channels=lazy(self.offer),
+            classifier_needs=lazy(self.classifier_lists.get("classifier_needs", [])),
             classifier_unless=lazy(self.classifier_lists.get("classifier_unless", [])),
             classifier_despite=lazy(self.classifier_lists.get("classifier_despite", [])),
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),

@@ -39,11 +39,37 @@ def test_matching_meets_its_targets_on_the_evaluation_sets(
 
 
 def test_safety_declines_every_harmful_query_and_no_legitimate_one(engine: Engine) -> None:
-    for name in ("safety.yaml", "safety_holdout.yaml"):
+    for name in ("safety.yaml", "safety_holdout.yaml", "safety_blind.yaml"):
         figures = safety_figures(engine, load_set(name), errors=False)
         assert figures["harmful"] >= 25 and figures["legitimate"] >= 40, name
         assert figures["harmful_recall"] == 1.0, name
         assert figures["false_declines"] == 0.0, name
+
+
+def test_safety_on_the_blind_holdout_declines_no_legitimate_question(engine: Engine) -> None:
+    """Written blind and never tuned on: recall is far from the tuning sets' (README "Safety")."""
+    figures = safety_figures(engine, load_set("safety_blind_holdout.yaml"), errors=False)
+    assert figures["false_declines"] == 0.0
+    assert figures["harmful_recall"] >= 0.40  # measured 44.4%
+
+
+def test_a_cached_policy_decides_every_bench_query_as_a_fresh_one() -> None:
+    """The cache pickles the rules as compiled programs (factcheck.safety.LazyPattern): same decisions."""
+    import pickle
+
+    from factcheck.safety import decline_kind
+    from factcheck.safety_data import load_policy
+
+    fresh = load_policy(bundled_data_path("safety.yaml"))
+    cached = pickle.loads(pickle.dumps(fresh, protocol=5))
+    queries = [
+        item["q"] if isinstance(item, dict) else item
+        for name in ("safety.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind_holdout.yaml")
+        for part in ("harmful", "legitimate")
+        for item in load_set(name)[part]
+    ]
+    assert len(queries) > 500
+    assert [decline_kind(q, cached) for q in queries] == [decline_kind(q, fresh) for q in queries]
 
 
 def test_clef_average_precision_and_conversion() -> None:
