@@ -12,6 +12,7 @@ questions, so one threshold decides whether to answer at all.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import math
@@ -53,6 +54,7 @@ FEATURES = (
 )  # fmt: skip
 SEMANTIC_PRECOMPUTE_MAX = 5_000  # entries whose vectors the index keeps; larger data encode candidates on demand
 SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when the index keeps vectors)
+SEMANTIC_ON_DEMAND = 10  # without kept vectors: how many of the shortlist are encoded
 
 
 class Encoder(Protocol):
@@ -252,7 +254,7 @@ class Index(NamedTuple):
     phrasings: tuple[str, ...]  # per entry: its question's and aliases' stems ("a b\nc d")
     terms: tuple[str, ...]  # per entry: every stem it contains, body included ("a b c")
     known: frozenset[str]  # every word of the entries and the lexicon, before synonyms
-    vocabulary: tuple[str, ...]  # `known` as a sequence, for rapidfuzz typo correction
+    vocabulary: tuple[str, ...]  # `known`, sorted, for rapidfuzz typo correction
     lexicon: Lexicon
     model: DecisionModel
     anchors: frozenset[str]  # stems of the lexicon's anchors
@@ -361,17 +363,28 @@ def _correct(word: str, index: Index) -> str | None:
         return None
     from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
 
-    best = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    # Only words with the same first letter: typos rarely change it, and scanning every word of
+    # a large data set dominated the cost of a question (a sorted vocabulary makes it a slice).
+    start = bisect.bisect_left(index.vocabulary, word[0])
+    end = bisect.bisect_left(index.vocabulary, chr(ord(word[0]) + 1), start)
+    best = process.extractOne(word, index.vocabulary[start:end], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
     return best[0] if best else None
 
 
-def query_terms(query: str, index: Index) -> list[str]:
-    """Distinct stems of the query, typos corrected; unknown words kept (they lower the score)."""
+def query_terms(query: str, index: Index, corrections: dict[str, str | None] | None = None) -> list[str]:
+    """Distinct stems of the query, typos corrected; unknown words kept (they lower the score).
+
+    `corrections` remembers typo corrections between calls on the same index (the segments of
+    one question share most words, and correcting one costs a scan of the vocabulary).
+    """
     raw = normalise(query).split()
-    corrections: dict[str, str | None] = {}
+    corrections = {} if corrections is None else corrections
+    looked_up = 0
     for word in dict.fromkeys(raw):
-        if word not in index.known and len(corrections) < MAX_QUERY_TERMS:
-            corrections[word] = _correct(word, index)
+        if word not in index.known and looked_up < MAX_QUERY_TERMS:
+            looked_up += 1
+            if word not in corrections:
+                corrections[word] = _correct(word, index)
     words = [corrections.get(w) or w for w in raw]  # typos first, so 'law enforcment' meets its synonym
     content = list(dict.fromkeys(content_words(words, index.lexicon)))[:MAX_QUERY_TERMS]
     return list(dict.fromkeys(stem_all(content)))
@@ -404,8 +417,18 @@ class _View(NamedTuple):
     pool: list[int]  # best docs by BM25, best first
 
 
-def _view(text: str, index: Index, depth: int) -> _View:
-    terms = query_terms(text, index)
+def _view(text: str, index: Index, depth: int, memo: dict | None = None) -> _View:
+    """The text scored against the index; `memo` (one per question) keeps views and corrections."""
+    memo = {} if memo is None else memo
+    key = ("view", text, depth)
+    if key in memo:
+        return memo[key]
+    memo[key] = view = _compute_view(text, index, depth, memo.setdefault("corrections", {}))
+    return view
+
+
+def _compute_view(text: str, index: Index, depth: int, corrections: dict[str, str | None]) -> _View:
+    terms = query_terms(text, index, corrections)
     totals: dict[int, float] = {}
     for term in terms:
         for doc, impact in index.postings(term):
@@ -431,11 +454,12 @@ def _scores(view: _View, doc: int, index: Index) -> tuple[float, float, float, f
 
 
 def candidate_features(
-    query: str, index: Index, depth: int = RERANK_DEPTH, encoder: Encoder | None = None
+    query: str, index: Index, depth: int = RERANK_DEPTH, encoder: Encoder | None = None, memo: dict | None = None
 ) -> list[tuple[int, tuple[float, ...]]]:
     """Every shortlisted doc with its decision features (FEATURES order), best ranking key first."""
-    whole = _view(query, index, depth)
-    parts = [_view(text, index, PART_DEPTH) for text in segments(query)] if whole.pool else []
+    memo = {} if memo is None else memo
+    whole = _view(query, index, depth, memo)
+    parts = [_view(text, index, PART_DEPTH, memo) for text in segments(query)] if whole.pool else []
     parts = [p for p in parts if p.pool]
     docs = list(dict.fromkeys([*whole.pool, *(d for p in parts for d in p.pool)]))
     meaning = _semantic_scores(query, index, encoder, docs)
@@ -502,8 +526,8 @@ def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: li
         every = {doc: _cosine(asked, vector) for doc, vector in enumerate(index.vectors)}
         closest = heapq.nlargest(SEMANTIC_EXTRA, every, key=lambda d: (every[d], -d))
         return {doc: every[doc] for doc in dict.fromkeys([*docs, *closest])}
-    # Too many entries to keep vectors: encode the shortlisted questions on demand.
-    return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs}
+    # Too many entries to keep vectors: encode the best few shortlisted questions on demand.
+    return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs[:SEMANTIC_ON_DEMAND]}
 
 
 def rank(
@@ -519,9 +543,10 @@ def rank(
     """
     top = max(top, 0)
     model = index.model
+    memo: dict = {}  # the lexical pass's views, reused by the second one
     scored = []
     if model.lexical_weights:
-        lexical = candidate_features(query, index)
+        lexical = candidate_features(query, index, memo=memo)
         scored = [(model.probability(f, lexical=True), f[7], doc) for doc, f in lexical]
         best = max((p for p, _, _ in scored), default=0.0)
         if not (model.sure_no < best < model.sure_yes):
@@ -530,7 +555,7 @@ def rank(
             scored = []
     if not scored:
         loaded = encoder() if callable(encoder) else encoder
-        for doc, features in candidate_features(query, index, encoder=loaded):
+        for doc, features in candidate_features(query, index, encoder=loaded, memo=memo):
             scored.append((model.probability(features), features[7], doc))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
     matched = [
