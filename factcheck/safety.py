@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from typing import NamedTuple
 
 from factcheck.model import Resource
@@ -88,7 +89,8 @@ def _program_of(pattern: str) -> tuple | None:
         from re import _compiler, _parser  # type: ignore[attr-defined]
 
         parsed = _parser.parse(pattern, 0)
-        code = [int(c) for c in _compiler._code(parsed, 0)]  # opcodes are int subclasses
+        # Opcodes as a compact array: pickles as bytes, and becomes a list only when used.
+        code = array("I", [int(c) for c in _compiler._code(parsed, 0)])
         groupindex = dict(parsed.state.groupdict)
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, number in groupindex.items():
@@ -103,15 +105,28 @@ def _from_program(pattern: str, program: tuple | None) -> re.Pattern[str]:
         try:
             import _sre  # type: ignore[import-not-found]
 
-            return _sre.compile(pattern, *program)
+            flags, code, *rest = program
+            return _sre.compile(pattern, flags, code.tolist(), *rest)
         except Exception:
             pass
     return re.compile(pattern)
 
 
+_SHARED: dict[str, LazyPattern] = {}
+
+
 def lazy(patterns: list[re.Pattern[str]] | tuple[re.Pattern[str], ...]) -> tuple[LazyPattern, ...]:
-    """Shortest (cheapest, usually most selective) first: `all` stops at the first miss."""
-    return tuple(LazyPattern(p.pattern, p) for p in sorted(patterns, key=lambda p: len(p.pattern)))
+    """Shortest (cheapest, usually most selective) first: `all` stops at the first miss.
+
+    A pattern used by several rules (the vetoes) is one shared object, so the cache stores it once.
+    """
+    chosen = []
+    for p in sorted(patterns, key=lambda p: len(p.pattern)):
+        shared = _SHARED.get(p.pattern)
+        if shared is None:
+            shared = _SHARED[p.pattern] = LazyPattern(p.pattern, p)
+        chosen.append(shared)
+    return tuple(chosen)
 
 
 # What a declined query sought; each kind has its own message (data/safety.yaml `messages`).
