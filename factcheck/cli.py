@@ -434,9 +434,14 @@ def validate(
     paths = list(files or []) or data_paths(data)
     catalog, problems = check(paths, strict=strict)
     if not files:
+        from factcheck.engine import load_lexicon
         from factcheck.safety_data import validate_policy_file
 
         problems = problems + validate_policy_file(bundled_data_path("safety.yaml"))
+        try:
+            load_lexicon(bundled_data_path("lexicon.yaml"))
+        except DataError as error:
+            problems = problems + list(error.problems)
     for problem in problems:
         typer.echo(str(problem), err=True)
     errors = sum(not p.warning for p in problems)

@@ -117,11 +117,17 @@ def load_decision_model(path: Path) -> DecisionModel:
 
 
 def load_lexicon(path: Path) -> Lexicon:
-    import yaml
+    """The matcher's thesaurus, read like the other data files: duplicate keys and bad shapes are errors."""
+    from factcheck.errors import DataError
+    from factcheck.safety_data import read_document
 
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    return Lexicon.from_mapping(data)
+    data, _, problems = read_document(path, "the lexicon")
+    if problems:
+        raise DataError(problems)
+    try:
+        return Lexicon.from_mapping(data if isinstance(data, dict) else {})
+    except ValueError as exc:
+        raise DataError([Problem(str(path), 1, str(exc))]) from None
 
 
 def open_engine(paths: Sequence[Path]) -> Engine:

@@ -22,7 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from factcheck.model import Candidate, Entry
 
@@ -57,10 +57,15 @@ SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when th
 SEMANTIC_ON_DEMAND = 10  # without kept vectors: how many of the shortlist are encoded
 
 
-class Encoder(Protocol):
-    """A sentence encoder (factcheck.semantic.StaticModel): text -> unit vector, () when nothing is known."""
+if TYPE_CHECKING:  # a Protocol class costs a little at import, on every run
 
-    def encode(self, text: str) -> tuple[float, ...]: ...
+    class Encoder(Protocol):
+        """A sentence encoder (factcheck.semantic.StaticModel): text -> unit vector, () when nothing is known."""
+
+        def encode(self, text: str) -> tuple[float, ...]: ...
+
+else:
+    Encoder = object
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -582,10 +587,16 @@ def _shares(
     question_share = sum(weight[t] for t in terms if t in entry_terms) / information if information else 0.0
     asked = set(terms)
     phrasing_share = 0.0
+    idf = index.idf
     for phrasing in index.entry_phrasings(doc):
-        total = sum(index.idf(t) for t in phrasing)
-        if total:
-            phrasing_share = max(phrasing_share, sum(index.idf(t) for t in phrasing if t in asked) / total)
+        total = said = 0.0
+        for term in phrasing:
+            rarity = idf(term)
+            total += rarity
+            if term in asked:
+                said += rarity
+        if total and said / total > phrasing_share:
+            phrasing_share = said / total
     return question_share, phrasing_share
 
 

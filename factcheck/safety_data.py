@@ -333,13 +333,13 @@ def load_classifier(path: Path) -> SafetyClassifier:
         raise DataError([Problem(str(path), 1, f"unusable safety model: {exc}")]) from None
 
 
-def _read(path: Path) -> tuple[object, Callable[[Path_], int], list[Problem]]:
+def read_document(path: Path, what: str = "safety rules") -> tuple[object, Callable[[Path_], int], list[Problem]]:
     """Parse the file: (data, line of a document path, problems found while parsing)."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, lambda _: 1, [Problem(file, 1, f"cannot read safety rules: {exc}")]
+        return None, lambda _: 1, [Problem(file, 1, f"cannot read {what}: {exc}")]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with it
     try:
         node = yaml.compose(text, Loader=loader)
@@ -383,7 +383,7 @@ def _index_lines(node: Node | None, path: Path_, lines: dict[Path_, int]) -> Ite
 
 def validate_policy_file(path: Path) -> list[Problem]:
     """Every problem in a safety rules file, as FILE:LINE: message (empty when it is usable)."""
-    data, line_of, problems = _read(path)
+    data, line_of, problems = read_document(path)
     if problems:
         return problems
     compiler = _Compiler(data)
@@ -392,7 +392,7 @@ def validate_policy_file(path: Path) -> list[Problem]:
 
 def load_resources(path: Path) -> tuple[Resource, ...]:
     """Only the channels of a safety rules file, without compiling its rules (for `factcheck resources`)."""
-    data, line_of, problems = _read(path)
+    data, line_of, problems = read_document(path)
     if problems:
         raise DataError(problems)
     compiler = _Compiler.__new__(_Compiler)  # check the resources alone
@@ -406,7 +406,7 @@ def load_resources(path: Path) -> tuple[Resource, ...]:
 
 def load_policy(path: Path) -> SafetyPolicy:
     """Load and compile a safety rules file (raises DataError listing every problem)."""
-    data, line_of, problems = _read(path)
+    data, line_of, problems = read_document(path)
     if problems:
         raise DataError(problems)
     compiler = _Compiler(data, every_list=False)

@@ -1,0 +1,43 @@
+"""Golden snapshots of the terminal views: a rendering change is a visible diff.
+
+    FACTCHECK_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py   # rewrite them
+
+Each view (an answer, a miss, a decline, show, list) with colour off and on, at 80 and 40
+columns, through the real CLI and the bundled data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from factcheck.cli import app
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+UPDATE = os.environ.get("FACTCHECK_UPDATE_SNAPSHOTS") == "1"
+
+VIEWS = {
+    "answer": ["ask", "do police trace every IP address?"],
+    "opposite": ["ask", "police do not trace every IP"],
+    "no-match": ["ask", "what is the best pizza in naples"],
+    "declined": ["ask", "where can i find cp"],
+    "show": ["show", "cybertipline-who-runs"],
+    "list": ["list", "--verdict", "false"],
+}
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+@pytest.mark.parametrize("color", ["never", "always"])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_terminal_view_matches_its_snapshot(view: str, color: str, columns: int) -> None:
+    result = CliRunner().invoke(app, [*VIEWS[view], "--color", color], env={"COLUMNS": str(columns)})
+    shown = f"exit {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+    path = SNAPSHOTS / f"{view}-{color}-{columns}.txt"
+    if UPDATE or not path.exists():
+        if not UPDATE and os.environ.get("CI"):
+            pytest.fail(f"missing snapshot {path.name}: run with FACTCHECK_UPDATE_SNAPSHOTS=1 and commit it")
+        path.write_text(shown, encoding="utf-8")
+    assert shown == path.read_text(encoding="utf-8"), f"{path.name} changed: review, then update the snapshots"
