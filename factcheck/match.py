@@ -531,7 +531,8 @@ def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: li
         every = {doc: _cosine(asked, vector) for doc, vector in enumerate(index.vectors)}
         closest = heapq.nlargest(SEMANTIC_EXTRA, every, key=lambda d: (every[d], -d))
         return {doc: every[doc] for doc in dict.fromkeys([*docs, *closest])}
-    # Too many entries to keep vectors: encode the best few shortlisted questions on demand.
+    # Too many entries to keep vectors (only reached through candidate_features directly:
+    # rank() lets the lexical fit decide then): encode the best few shortlisted questions.
     return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs[:SEMANTIC_ON_DEMAND]}
 
 
@@ -554,7 +555,9 @@ def rank(
         lexical = candidate_features(query, index, memo=memo)
         scored = [(model.probability(f, lexical=True), f[7], doc) for doc, f in lexical]
         best = max((p for p, _, _ in scored), default=0.0)
-        if not (model.sure_no < best < model.sure_yes):
+        # Large data keeps no entry vectors: the lexical fit decides (on CLEF tweets the
+        # word vectors add nothing over BM25, and encoding candidates costs every question).
+        if not index.vectors or not (model.sure_no < best < model.sure_yes):
             encoder = None  # sure either way: no need for a second opinion
         else:
             scored = []
