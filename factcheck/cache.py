@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISREG
-from typing import NamedTuple, TypeVar
+from typing import BinaryIO, NamedTuple, TypeVar
 
 import factcheck
 
@@ -219,26 +219,19 @@ def store(key: Key | None, value: object, paths: Sequence[Path]) -> None:
             return
     except (OSError, ValueError):
         return
-    import tempfile
+    from factcheck.files import write_atomically
 
-    tmp_name = None
+    def write(handle: BinaryIO) -> None:
+        pickle.dump((_MAGIC, key.digest), handle, protocol=-1)
+        pickle.dump(value, handle, protocol=-1)
+
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_MAGIC, key.digest), handle, protocol=-1)
-            pickle.dump(value, handle, protocol=-1)
-        os.replace(tmp_name, _slot_path(directory, key.slot))
-        tmp_name = None
+        # mkstemp's 0600 stays: the cache is private, and a rebuilt cache needs no fsync.
+        write_atomically(_slot_path(directory, key.slot), write, keep_mode=False, durable=False)
         _prune(directory)
     except Exception:  # read-only or full disk, not a directory, unpicklable: run uncached
         pass
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def _prune(directory: Path) -> None:

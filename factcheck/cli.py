@@ -476,35 +476,6 @@ class ExportFormat(StrEnum):
     markdown = "markdown"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`.
-
-    An interrupted or failed run leaves any previous file whole and no temporary behind.
-    """
-    import tempfile
-    from contextlib import suppress
-
-    target = path.resolve() if path.exists() else path
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 @app.command(epilog=exit_codes("0 written", "1 unknown id", "2 usage error, invalid data or unwritable output"))
 def export(
     ids: Annotated[
@@ -571,7 +542,9 @@ def export(
         sys.stdout.write(text)
         return
     try:
-        write_atomically(output, text)
+        from factcheck.files import write_atomically
+
+        write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as error:
         fail(f"{output}: cannot write: {error.strerror or error}")
 

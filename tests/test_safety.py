@@ -206,6 +206,8 @@ LEGITIMATE = [
     "my husband is attracted to children, where can he get help",
     "source of ip addresses abuse material investigations",
     "CSAM only covers videos, not still images.",
+    "does tor hide users from police",
+    "can tor hide me from my isp",
 ]
 
 
