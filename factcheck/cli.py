@@ -40,6 +40,17 @@ class FactcheckGroup(typer.core.TyperGroup):
     """The one place errors become exit codes: a FactcheckError from any command is printed
     (one line, or FILE:LINE lines for data problems) and exits with its own code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # `factcheck do police trace every ip` is the most common first try: a first word
+        # that is neither a command nor an option starts a question.
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            import difflib
+
+            # ...unless it is a mistyped command ("lst"): click then says "did you mean".
+            if not difflib.get_close_matches(args[0].lower(), list(self.commands), n=1, cutoff=0.75):
+                args = ["ask", *args]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -54,7 +65,7 @@ app = typer.Typer(
         "Answer questions about how online child sexual exploitation is investigated, "
         "from curated, cited fact-checks.\n\n"
         "Examples:\n\n"
-        "  factcheck ask do police trace every IP?\n\n"
+        "  factcheck ask 'do police trace every IP?'\n\n"
         "  factcheck ask --json 'is the cybertipline run by the FBI?'\n\n"
         "  factcheck ask - < questions.txt    (one question per line)\n\n"
         "  factcheck list --verdict false\n\n"
@@ -293,7 +304,7 @@ def ask(
 
     Examples:
 
-      factcheck ask do police trace every IP?
+      factcheck ask 'do police trace every IP?'
 
       factcheck ask --json "how long do ISPs keep logs?"
 
@@ -302,7 +313,7 @@ def ask(
     words = [clean_argument(w) for w in question or []]
     batch = words == ["-"]
     if not batch and not " ".join(words).strip():
-        fail("the question is empty; try: factcheck ask do police trace every IP?")
+        fail("the question is empty; try: factcheck ask 'do police trace every IP?'")
     chosen = fmt or (AskFormat.json if json_ else AskFormat.text)
     if quiet:
         chosen = AskFormat.verdict
@@ -355,6 +366,10 @@ def list_entries(
         if wanted not in VERDICTS:
             fail(f"unknown verdict {given!r}; expected one of: {', '.join(VERDICTS)}")
     engine = open_engine(data)
+    known_tags = sorted({t for entry in engine.catalog.entries for t in entry.tags})
+    for given in tag or []:
+        if given.lower() not in known_tags:
+            fail(f"unknown tag {given!r}; known tags: {', '.join(known_tags)}")
     entries = engine.catalog.filter(verdicts, tag or [], search)
     chosen = fmt or (ListFormat.json if json_ else ListFormat.text)
     if chosen is ListFormat.json:

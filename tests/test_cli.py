@@ -281,3 +281,22 @@ def test_candidates_are_always_the_top_n_even_with_nothing_in_common(runner: Cli
     ]
     text = run(runner, "ask", "--data", str(mini_data), "best pizza in naples")
     assert "Nearest topics" not in text.stderr and "factcheck list" in text.stderr
+
+
+def test_a_question_without_a_command_is_asked(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["do police trace every IP address?", "--color", "never"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Claim: Police trace every IP address")
+
+
+def test_a_mistyped_command_is_not_taken_for_a_question(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["valdate"])
+    assert result.exit_code == 2
+    assert "validate" in result.output and "Claim:" not in result.output
+
+
+def test_list_refuses_an_unknown_tag_naming_the_known_ones(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--tag", "nosuch"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("factcheck: error: unknown tag 'nosuch'; known tags: ")
+    assert "ncmec" in result.stderr and result.stdout == ""
