@@ -30,6 +30,7 @@ from stat import S_ISREG
 from typing import BinaryIO, NamedTuple, TypeVar
 
 import factcheck
+from factcheck.config import MAX_FILE_BYTES, bundled_data_path, data_paths_from_env  # noqa: F401 (re-exported)
 
 # The C modules behind hashlib and pickle: importing those two wrappers (OpenSSL, the pure
 # Python pickler) would cost more than the whole cache lookup.
@@ -56,24 +57,6 @@ _PACKAGE_DIR = Path(factcheck.__file__).resolve().parent
 _SHAPING_LIBRARIES = ("yaml", "Stemmer")
 
 T = TypeVar("T")
-
-
-def bundled_data_path(name: str = "claims.yaml") -> Path:
-    """The data shipped inside the package (wheel), or the repo's data/ in a source checkout.
-
-    Defined here, not in catalog, because this module must not import yaml.
-    """
-    packaged = _PACKAGE_DIR / "data" / name
-    if packaged.is_file():
-        return packaged
-    return _PACKAGE_DIR.parent / "data" / name
-
-
-def data_paths_from_env(value: str | None) -> list[Path]:
-    """FACTCHECK_DATA is a path list, like PATH (os.pathsep-separated)."""
-    if not value:
-        return []
-    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
 @contextmanager
@@ -108,7 +91,7 @@ def cache_dir() -> Path | None:
         return None
 
 
-MAX_CACHED_FILE_BYTES = 8 * 1024 * 1024  # catalog.MAX_FILE_BYTES: larger files are refused, never hashed
+MAX_CACHED_FILE_BYTES = MAX_FILE_BYTES  # larger files are refused by the loader, never hashed
 FileIdentity = tuple[str, str, int, int, str]  # as given, resolved, size, mtime_ns, content hash
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +15,14 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from factcheck.cache import bundled_data_path, data_paths_from_env  # noqa: F401 - re-exported: one definition
+from factcheck.config import MAX_FILE_BYTES, SLUG, bundled_data_path, data_paths_from_env  # noqa: F401 (re-exported)
 from factcheck.errors import DataError, Problem
 from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, Verdict, parse_citation
+from factcheck.text import first_control
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # 80x the bundled data, ~35k short entries; keeps loading to seconds
 MAX_NODES = 2_000_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 100  # libyaml composes recursively: a deeply nested document would crash it
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = ("entries", "sources")
 ENTRY_KEYS = (
     "id", "question", "claim", "verdict", "aliases", "answer", "claims",
@@ -139,9 +136,9 @@ class _Reader:
         self._count()
         value = _scalar(node) if isinstance(node, ScalarNode) else node
         if isinstance(value, str) and value.strip():
-            bad = _CONTROL.search(value)
+            bad = first_control(value)
             if bad:  # escapes such as "\e[31m" would reach terminals and documents
-                self.report.error(self.file, node, f"{what} contains a control character (U+{ord(bad[0]):04X})")
+                self.report.error(self.file, node, f"{what} contains a control character (U+{ord(bad):04X})")
                 return None
             return value.strip()
         if value is None or (isinstance(value, str) and not value.strip()):

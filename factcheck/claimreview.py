@@ -38,8 +38,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from factcheck.config import SLUG
 from factcheck.errors import ExitCode, FactcheckError
 from factcheck.model import VERDICTS, Catalog, Entry, verdict_label, verdict_meaning
+from factcheck.text import without_controls
 
 SCHEMA_CONTEXT = "https://schema.org"
 DEFAULT_BASE_URL = "https://example.org/factcheck/"
@@ -51,7 +53,6 @@ RATING_VALUES: dict[str, int] = {"true": 5, "mostly-true": 4, "mixed": 3, "mostl
 BEST_RATING = 5
 WORST_RATING = 1
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_SLUG = 60
 # Keys in the order the curated data writes them (factcheck.catalog.ENTRY_KEYS).
 _YAML_KEYS = (
@@ -171,9 +172,6 @@ def _json_kind(value: Any) -> str:
     return type(value).__name__
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _text(value: Any) -> str | None:
     """A JSON-LD value as text: strings, {"@value": ...}, numbers; the first of a list."""
     if isinstance(value, list):
@@ -190,7 +188,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     # Control characters are refused in factcheck data (they would reach terminals raw).
-    text = _CONTROL.sub(" ", str(value)).strip()
+    text = without_controls(str(value)).strip()
     return text or None
 
 
@@ -269,10 +267,10 @@ def _date(value: Any) -> str | None:
 def _entry_id(review: dict[str, Any], question: str) -> str:
     identifier = _text(review.get("identifier"))
     if identifier:
-        return identifier if _SLUG.match(identifier) else slugify(identifier)
+        return identifier if SLUG.match(identifier) else slugify(identifier)
     url = _text(review.get("url")) or _text(review.get("@id")) or ""
     fragment = url.split("#", 1)[1] if "#" in url else ""
-    if _SLUG.match(fragment):
+    if SLUG.match(fragment):
         return fragment
     return slugify(question)
 

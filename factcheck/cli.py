@@ -6,7 +6,6 @@ them, so `--help`, `--version` and JSON output start fast.
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -181,18 +180,14 @@ def write_json(value: Any, compact: bool = False) -> None:
     sys.stdout.write(text + "\n")
 
 
-_CONTROL_TO_SPACE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
-# Whole terminal escape sequences (colour codes, titles), so "\x1b[31mtrace" reads as "trace".
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-
-
 def clean_argument(text: str) -> str:
     """Arguments with undecodable bytes arrive as surrogates; make them printable text.
 
     Control characters (NUL, ESC, ...) become spaces, so no output format can echo them raw.
     """
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _ESCAPE_SEQUENCE.sub(" ", text).translate(_CONTROL_TO_SPACE)
+    from factcheck.text import plain_question
+
+    return plain_question(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 MAX_LINE_BYTES = 1 << 20  # a question longer than 1 MiB is answered by its first MiB

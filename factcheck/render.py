@@ -8,7 +8,6 @@ query or an entry is shown literally and never reaches the terminal raw.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
@@ -26,6 +25,7 @@ from factcheck.model import (
     verdict_label,
     verdict_meaning,
 )
+from factcheck.text import terminal_safe
 
 VERDICT_STYLES = {
     "true": "bold white on green4",
@@ -36,12 +36,11 @@ VERDICT_STYLES = {
     "unproven": "bold white on magenta",
     "explainer": "bold white on blue",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Drop control characters and bidi overrides: nothing raw reaches the terminal."""
-    return _CONTROL.sub("\ufffd", text)
+    return terminal_safe(text)
 
 
 def shorten(text: str, limit: int = 200) -> str:
