@@ -12,12 +12,10 @@ questions, so one threshold decides whether to answer at all.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import math
 import re
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -147,6 +145,8 @@ def normalise(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
     if not text.isascii():
+        import unicodedata  # only non-ASCII text pays for it
+
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
@@ -370,6 +370,8 @@ def _correct(word: str, index: Index) -> str | None:
 
     # Only words with the same first letter: typos rarely change it, and scanning every word of
     # a large data set dominated the cost of a question (a sorted vocabulary makes it a slice).
+    import bisect
+
     start = bisect.bisect_left(index.vocabulary, word[0])
     end = bisect.bisect_left(index.vocabulary, chr(ord(word[0]) + 1), start)
     best = process.extractOne(word, index.vocabulary[start:end], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)

@@ -31,7 +31,6 @@ a question the matcher could answer either.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from typing import NamedTuple
 
@@ -294,7 +293,12 @@ def fold_variants(text: str) -> list[str]:
 def _plain(text: str) -> str:
     """Lowercase ASCII without invisible characters, accents, look-alikes or apostrophes."""
     text = text.translate(_INVISIBLE).translate(_CONFUSABLES)
-    text = unicodedata.normalize("NFKD", text).casefold()
+    if text.isascii():
+        text = text.casefold()
+    else:
+        import unicodedata  # only non-ASCII text pays for it
+
+        text = unicodedata.normalize("NFKD", text).casefold()
     text = text.encode("ascii", "ignore").decode("ascii").replace("'", "").replace("`", "")
     return _LEET_PUNCT_RE.sub(lambda m: "i" if m.group() == "!" else "l", text)
 
