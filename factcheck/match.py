@@ -366,11 +366,11 @@ def _correct(word: str, index: Index) -> str | None:
     """The indexed word a typo most likely meant, or None."""
     if len(word) < TYPO_MIN_LENGTH or word.isdigit():
         return None
-    from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
-
     # Only words with the same first letter: typos rarely change it, and scanning every word of
     # a large data set dominated the cost of a question (a sorted vocabulary makes it a slice).
     import bisect
+
+    from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
 
     start = bisect.bisect_left(index.vocabulary, word[0])
     end = bisect.bisect_left(index.vocabulary, chr(ord(word[0]) + 1), start)
