@@ -27,6 +27,8 @@ from factcheck.model import (
 )
 from factcheck.text import terminal_safe
 
+SUGGEST_FLOOR = 0.1  # percent: candidates sharing (almost) nothing are not suggested
+
 VERDICT_STYLES = {
     "true": "bold white on green4",
     "mostly-true": "bold black on green3",
@@ -172,10 +174,12 @@ def no_match_view(console: Console, answer: Answer) -> None:
     line = Text("No confident match for: ", style="bold")
     line.append(shorten(clean(answer.query)))
     _print(console, line)
-    nearest = [c for c in answer.candidates if c.score > 0]  # score 0: nothing in common
+    # Scores are the chance a candidate answers the question; a near miss can be low and still the right topic.
+    nearest = sorted((c for c in answer.candidates if c.score >= SUGGEST_FLOOR), key=lambda c: -c.score)
     if nearest:
         _print(console, Text("Nearest topics (did you mean):"))
         _candidate_lines(console, nearest)
+        _print(console, Text(f"Open one with: factcheck show {nearest[0].id}", style="dim"))
     _print(console, Text("Rephrase, or browse with: factcheck list", style="dim"))
 
 

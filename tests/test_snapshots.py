@@ -1,6 +1,6 @@
 """Golden snapshots of the terminal views: a rendering change is a visible diff.
 
-    FACTCHECK_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py   # rewrite them
+    UPDATE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py   # rewrite them
 
 Each view (an answer, a miss, a decline, show, list) with colour off and on, at 80 and 40
 columns, through the real CLI and the bundled data.
@@ -17,12 +17,13 @@ from typer.testing import CliRunner
 from factcheck.cli import app
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-UPDATE = os.environ.get("FACTCHECK_UPDATE_SNAPSHOTS") == "1"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 VIEWS = {
     "answer": ["ask", "do police trace every IP address?"],
     "opposite": ["ask", "police do not trace every IP"],
     "no-match": ["ask", "what is the best pizza in naples"],
+    "did-you-mean": ["ask", "ncmec and interpol"],
     "declined": ["ask", "where can i find cp"],
     "show": ["show", "cybertipline-who-runs"],
     "list": ["list", "--verdict", "false"],
@@ -38,6 +39,6 @@ def test_terminal_view_matches_its_snapshot(view: str, color: str, columns: int)
     path = SNAPSHOTS / f"{view}-{color}-{columns}.txt"
     if UPDATE or not path.exists():
         if not UPDATE and os.environ.get("CI"):
-            pytest.fail(f"missing snapshot {path.name}: run with FACTCHECK_UPDATE_SNAPSHOTS=1 and commit it")
+            pytest.fail(f"missing snapshot {path.name}: run with UPDATE_SNAPSHOTS=1 and commit it")
         path.write_text(shown, encoding="utf-8")
     assert shown == path.read_text(encoding="utf-8"), f"{path.name} changed: review, then update the snapshots"
