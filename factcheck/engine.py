@@ -110,10 +110,16 @@ def suggest_ids(word: str, ids: Sequence[str]) -> list[str]:
 
 
 def load_decision_model(path: Path) -> DecisionModel:
+    """The shipped answer decision (data/decision.json); a damaged install is a one-line error."""
     import json
 
-    with path.open(encoding="utf-8") as handle:
-        return DecisionModel.from_mapping(json.load(handle))
+    from factcheck.errors import DataError
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return DecisionModel.from_mapping(json.load(handle))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError([Problem(str(path), 1, f"unusable decision model: {exc}")]) from None
 
 
 def load_lexicon(path: Path) -> Lexicon:

@@ -50,7 +50,8 @@ FEATURES = (
     "key_whole", "key_part", "key_best", "margin", "log_terms", "unknown_share", "top_whole", "agreement",
     "anchored", "sim_above_70", "margin_above_10", "sem_cos", "sem_margin", "sem_top", "off_topic",
 )  # fmt: skip
-SEMANTIC_PRECOMPUTE_MAX = 5_000  # entries whose vectors the index keeps; larger data encode candidates on demand
+SEMANTIC_PRECOMPUTE_MAX = 2_000  # up to this many entries the index keeps their vectors; larger data go lexical
+SEMANTIC_FULL_PHRASINGS = 500  # up to this many entries every alias is encoded; beyond, the question and 4 aliases
 SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when the index keeps vectors)
 SEMANTIC_ON_DEMAND = 10  # without kept vectors: how many of the shortlist are encoded
 
@@ -70,9 +71,10 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True)) if a and b else 0.0
 
 
-def entry_vector(entry: Entry, encoder: Encoder) -> tuple[float, ...]:
-    """The normalised mean of the encodings of an entry's question and aliases."""
-    vectors = [v for v in (encoder.encode(t) for t in (entry.question, *entry.aliases)) if v]
+def entry_vector(entry: Entry, encoder: Encoder, aliases: int | None = None) -> tuple[float, ...]:
+    """The normalised mean of the encodings of an entry's question and (the first `aliases`) aliases."""
+    texts = (entry.question, *entry.aliases[:aliases])
+    vectors = [v for v in (encoder.encode(t) for t in texts) if v]
     if not vectors:
         return ()
     summed = [sum(column) for column in zip(*vectors, strict=True)]
@@ -356,7 +358,10 @@ def build_index(
             stem for anchor in lexicon.anchors for stem in stem_all(content_words(anchor.split(), lexicon))
         ),
         off_topic=frozenset(stem_all([w for word in lexicon.off_topic for w in word.split()])),
-        vectors=tuple(array("f", entry_vector(e, encoder)) for e in entries)
+        vectors=tuple(
+            array("f", entry_vector(e, encoder, None if len(entries) <= SEMANTIC_FULL_PHRASINGS else 4))
+            for e in entries
+        )
         if encoder is not None and len(entries) <= SEMANTIC_PRECOMPUTE_MAX
         else (),
     )

@@ -76,3 +76,17 @@ def test_the_fallback_model_is_fifty_percent_at_a_similarity_of_65() -> None:
     features = [0.0] * len(model.weights)
     features[0] = 0.65  # sim_whole
     assert abs(model.probability(features) - 0.5) < 1e-9
+
+
+def test_a_damaged_decision_model_is_a_one_line_data_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from factcheck.engine import load_decision_model
+    from factcheck.errors import DataError
+
+    for text in ("{not json", '{"features": ["x"], "weights": [1], "bias": 0}'):
+        path = tmp_path / "decision.json"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            load_decision_model(path)
+        assert str(caught.value.problems[0]).startswith(f"{path}:1: unusable decision model: ")
