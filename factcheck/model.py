@@ -221,8 +221,8 @@ class Answer(NamedTuple):
     candidates: tuple[Candidate, ...]
     close_call: bool = False  # answered, but the runner-up was nearly as good
     safety_message: str | None = None  # set when declined
-    opposite_wording: bool = False
+    opposite_wording: bool = False  # the query negates the claim the verdict rates (factcheck.stance)
     safety_kind: str | None = None  # what a declined query sought (factcheck.safety.KINDS)
     # Channels shown with the result: every channel when declined (help first for "help"),
     # and the reporting and help channels when an unanswered question seeks to report or get help.
-    resources: tuple[Resource, ...] = ()  # the query negates the claim the verdict rates (factcheck.stance)
+    resources: tuple[Resource, ...] = ()

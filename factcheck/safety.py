@@ -189,14 +189,16 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
     """What the query seeks (a KINDS value) when it is declined, else None.
 
     The rules decide first; what they let through goes to the classifier, if there is one.
+    Each examined part is folded once, for both stages.
     """
-    rule = first_rule(query, policy)
+    readings = [fold_variants(part) for part in examined_parts(query)]
+    rule = _first_rule(readings, policy)
     if rule is not None:
         return rule.kind
     if policy.classifier is None:
         return None
-    for part in examined_parts(query):
-        text = fold(part)
+    for variants in readings:
+        text = variants[0]  # fold(part)
         if len(text.split()) < CLASSIFIER_MIN_WORDS:
             continue  # a few words: the rules' job (the model has too little to go on)
         if any(p.search(text) for p in policy.exceptions):
@@ -214,8 +216,12 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
 
 def first_rule(query: str, policy: SafetyPolicy) -> Rule | None:
     """The first rule that declines `query` (rules are ordered: help before material), or None."""
-    for part in examined_parts(query):
-        for text in fold_variants(part):
+    return _first_rule([fold_variants(part) for part in examined_parts(query)], policy)
+
+
+def _first_rule(readings: list[list[str]], policy: SafetyPolicy) -> Rule | None:
+    for variants in readings:
+        for text in variants:
             if any(p.search(text) for p in policy.exceptions):
                 continue
             for rule in policy.rules:
