@@ -486,23 +486,27 @@ def candidate_features(
     # Off-topic words are looked up before synonyms and stopwords, as typed.
     off_topic = float(any(w in index.off_topic for w in stem_all(normalise(query).split()[:MAX_QUERY_TERMS])))
     rows: dict[int, list[float]] = {}
+    part_keys: list[dict[int, float]] = [{} for _ in parts]  # each part's ranking key per doc
     for doc in docs:
         sim_w, qshare, pshare, key_w = _scores(whole, doc, index)
         part_scores = [_scores(p, doc, index) for p in parts]
+        for keys, scores in zip(part_keys, part_scores, strict=True):
+            keys[doc] = scores[3]
         sim_p = max((s[0] for s in part_scores), default=sim_w)
         key_p = max((s[3] for s in part_scores), default=key_w)
         pshare_p = max((s[2] for s in part_scores), default=pshare)
         rows[doc] = [sim_w, qshare, pshare, sim_p, pshare_p, key_w, key_p, max(key_w, key_p)]
     best_meaning = max(meaning, key=lambda d: (meaning[d], -d)) if meaning else -1
     best_whole = max(docs, key=lambda d: (rows[d][5], -d))
-    part_tops = [max(p.pool, key=lambda d: (_scores(p, d, index)[3], -d)) for p in parts] if parts else []
+    part_tops = [max(p.pool, key=lambda d, k=keys: (k[d], -d)) for p, keys in zip(parts, part_keys, strict=True)]
     ordered = sorted(docs, key=lambda d: (-rows[d][7], d))
+    # The lead over the runner-up: the best doc's rival is the second; every other doc's is the best.
+    first = rows[ordered[0]][7]
+    second = rows[ordered[1]][7] if len(ordered) > 1 else 0.0
     out = []
     for position, doc in enumerate(ordered):
         best = rows[doc][7]
-        rival = rows[ordered[1]][7] if position == 0 and len(ordered) > 1 else rows[ordered[0]][7]
-        if position == 0 and len(ordered) == 1:
-            rival = 0.0
+        rival = second if position == 0 else first
         agreement = sum(t == doc for t in part_tops) / len(part_tops) if part_tops else float(doc == best_whole)
         out.append(
             (
