@@ -498,7 +498,7 @@ def candidate_features(
         rows[doc] = [sim_w, qshare, pshare, sim_p, pshare_p, key_w, key_p, max(key_w, key_p)]
     best_meaning = max(meaning, key=lambda d: (meaning[d], -d)) if meaning else -1
     best_whole = max(docs, key=lambda d: (rows[d][5], -d))
-    part_tops = [max(p.pool, key=lambda d, k=keys: (k[d], -d)) for p, keys in zip(parts, part_keys, strict=True)]
+    part_tops = [_best_by(keys, p.pool) for p, keys in zip(parts, part_keys, strict=True)]
     ordered = sorted(docs, key=lambda d: (-rows[d][7], d))
     # The lead over the runner-up: the best doc's rival is the second; every other doc's is the best.
     first = rows[ordered[0]][7]
@@ -529,6 +529,11 @@ def candidate_features(
             )
         )
     return out
+
+
+def _best_by(keys: dict[int, float], docs: list[int]) -> int:
+    """The doc with the highest key; ties to the one first in the data."""
+    return max(docs, key=lambda d: (keys[d], -d))
 
 
 def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:
