@@ -27,16 +27,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
-from factcheck.safety import KINDS, Rule, SafetyPolicy, lazy
+from factcheck.safety import KINDS, LazyPattern, Rule, SafetyPolicy, lazy
 from factcheck.safety_classifier import SafetyClassifier
 
 CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 
 PURPOSES = ("report", "help")
-TOP_KEYS = (
-    "message", "messages", "resources", "patterns", "rules", "exceptions", "offer_channels",
-    "classifier_needs", "classifier_unless", "classifier_despite",
-)  # fmt: skip
+# Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
+NAMED_LISTS = ("offer_channels", "classifier_needs", "classifier_unless", "classifier_despite")
+TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", *NAMED_LISTS)
 RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
 
@@ -58,8 +57,7 @@ class _Compiler:
         self.compiled: dict[str, re.Pattern[str]] = {}
         self.rules: list[Rule] = []
         self.exceptions: list[re.Pattern[str]] = []
-        self.offer: list[re.Pattern[str]] = []
-        self.classifier_lists: dict[str, list[re.Pattern[str]]] = {}
+        self.named_lists: dict[str, list[re.Pattern[str]]] = {}
         self._check()
 
     def bad(self, path: Path_, message: str) -> None:
@@ -86,13 +84,10 @@ class _Compiler:
         self._patterns(data.get("patterns"))
         self._rules(data.get("rules"))
         self._exceptions(data.get("exceptions"))
-        if data.get("offer_channels") is not None:
-            offer = self._names(data.get("offer_channels"), ("offer_channels",), "'offer_channels'", required=True)
-            self.offer = offer or []
-        for key in ("classifier_needs", "classifier_unless", "classifier_despite"):
+        for key in NAMED_LISTS:
             if data.get(key) is not None:
                 names = self._names(data.get(key), (key,), repr(key), required=True)
-                self.classifier_lists[key] = names or []
+                self.named_lists[key] = names or []
 
     def _resources(self, resources: object) -> None:
         if not isinstance(resources, list) or not resources:
@@ -150,7 +145,7 @@ class _Compiler:
             else:
                 names = rule if isinstance(rule, list) else []
             used.update(n for n in names if isinstance(n, str))
-        for key in ("offer_channels", "classifier_needs", "classifier_unless", "classifier_despite"):
+        for key in NAMED_LISTS:
             listed = self.data.get(key) if isinstance(self.data, dict) else None
             if isinstance(listed, list):
                 used.update(n for n in listed if isinstance(n, str))
@@ -301,12 +296,16 @@ class _Compiler:
             exceptions=lazy(self.exceptions),
             message=self.data["message"].strip(),
             messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
-            offer_channels=lazy(self.offer),
-            classifier_needs=lazy(self.classifier_lists.get("classifier_needs", [])),
-            classifier_unless=lazy(self.classifier_lists.get("classifier_unless", [])),
-            classifier_despite=lazy(self.classifier_lists.get("classifier_despite", [])),
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
+            offer_channels=self.named("offer_channels"),
+            classifier_needs=self.named("classifier_needs"),
+            classifier_unless=self.named("classifier_unless"),
+            classifier_despite=self.named("classifier_despite"),
         )
+
+    def named(self, key: str) -> tuple[LazyPattern, ...]:
+        """A compiled top-level list of NAMED_LISTS (empty when the file has none)."""
+        return lazy(self.named_lists.get(key, []))
 
 
 def policy_problems(data: object, file: str) -> list[Problem]:
