@@ -361,7 +361,7 @@ def list_entries(
         if wanted not in VERDICTS:
             fail(f"unknown verdict {given!r}; expected one of: {', '.join(VERDICTS)}")
     engine = open_engine(data)
-    known_tags = sorted({t for entry in engine.catalog.entries for t in entry.tags})
+    known_tags = engine.catalog.tags()
     for given in tag or []:
         if given.lower() not in known_tags:
             fail(f"unknown tag {given!r}; known tags: {', '.join(known_tags)}")

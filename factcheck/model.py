@@ -151,6 +151,10 @@ class Catalog:
         blobs = tuple(_pickle.dumps(e, protocol=5) for e in self.entries)
         return (_catalog_from_blobs, (self.ids, blobs, self.sources))
 
+    def tags(self) -> list[str]:
+        """Every tag the entries carry, sorted."""
+        return sorted({t for entry in self.entries for t in entry.tags})
+
     def filter(self, verdicts: Sequence[str] = (), tags: Sequence[str] = (), search: str | None = None) -> list[Entry]:
         """Entries with one of `verdicts`, one of `tags` (any case), and `search` in their text; all when empty."""
         needle = search.casefold() if search else None
