@@ -30,7 +30,7 @@ from pathlib import Path
 from bench.eval import load_set, matching_cases
 from factcheck.catalog import bundled_data_path, load
 from factcheck.safety import CLASSIFIER_MIN_WORDS, KINDS, first_rule, fold
-from factcheck.safety_classifier import NONE, feature_value, features
+from factcheck.safety_classifier import NONE, SafetyClassifier, feature_value, features
 from factcheck.safety_data import CLASSIFIER_NAME, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,20 +126,14 @@ def fit(pairs: list[tuple[str, str]], seed: int = 7) -> tuple[dict[str, list[flo
     return dict(weights), biases
 
 
-def harm(weights: dict[str, list[float]], biases: list[float], text: str) -> tuple[float, str]:
-    scores = list(biases)
-    feats = features(fold(text))
-    value = feature_value(len(feats))
-    for f in feats:
-        w = weights.get(f)
-        if w:
-            for i, x in enumerate(w):
-                scores[i] += x * value
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    kind = max(range(1, len(CLASSES)), key=lambda i: exps[i])
-    return 1 - exps[0] / total, CLASSES[kind]
+def classifier(weights: dict[str, list[float]], biases: list[float]) -> SafetyClassifier:
+    """The fitted weights as the classifier factcheck runs (one scoring code for training and use)."""
+    document = {"classes": list(CLASSES), "weights": weights, "biases": biases, "threshold": THRESHOLD}
+    return SafetyClassifier.from_mapping(document, KINDS)
+
+
+def harm(model: SafetyClassifier, text: str) -> tuple[float, str]:
+    return model.judge(fold(text))
 
 
 def cross_validate(pairs: list[tuple[str, str]], folds: int) -> int:
@@ -149,8 +143,8 @@ def cross_validate(pairs: list[tuple[str, str]], folds: int) -> int:
     scored: list[tuple[float, str, str]] = []
     for fold_no in range(folds):
         test = set(order[fold_no::folds])
-        weights, biases = fit([p for i, p in enumerate(pairs) if i not in test])
-        scored += [(harm(weights, biases, pairs[i][0])[0], pairs[i][1], pairs[i][0]) for i in test]
+        model = classifier(*fit([p for i, p in enumerate(pairs) if i not in test]))
+        scored += [(harm(model, pairs[i][0])[0], pairs[i][1], pairs[i][0]) for i in test]
     policy = load_policy(bundled_data_path("safety.yaml"))
 
     def vetoed(text: str) -> bool:  # what factcheck.safety.decline_kind does around the classifier
@@ -187,10 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     weights, biases = fit(pairs)
     kept = sorted(weights, key=lambda f: -max(abs(x) for x in weights[f]))[:KEEP]
     pruned = {f: weights[f] for f in kept}
-    legit_scores = sorted(harm(pruned, biases, t)[0] for t in legit)
+    model = classifier(pruned, biases)
+    legit_scores = sorted(harm(model, t)[0] for t in legit)
     threshold = THRESHOLD  # chosen by --cv (out-of-fold), not on the training scores
-    caught = sum(harm(pruned, biases, t)[0] >= threshold for t, _ in harmful)
-    kinds_right = sum(harm(pruned, biases, t)[1] == c for t, c in harmful)
+    caught = sum(harm(model, t)[0] >= threshold for t, _ in harmful)
+    kinds_right = sum(harm(model, t)[1] == c for t, c in harmful)
     print(
         f"threshold {threshold:.3f} (highest legitimate {legit_scores[-1]:.3f}); training recall "
         f"{caught}/{len(harmful)}, kind right {kinds_right}/{len(harmful)}"
