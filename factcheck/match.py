@@ -485,11 +485,20 @@ def candidate_features(
     anchored = float(any(t in index.anchors for t in whole.terms))
     # Off-topic words are looked up before synonyms and stopwords, as typed.
     off_topic = float(any(w in index.off_topic for w in stem_all(normalise(query).split()[:MAX_QUERY_TERMS])))
+    # The second pass of rank() (with the word vectors) meets the same views and docs again.
+    known_scores: dict[tuple[int, int], tuple[float, float, float, float]] = memo.setdefault("scores", {})
+
+    def score(view: _View, doc: int) -> tuple[float, float, float, float]:
+        key = (id(view), doc)  # views live in `memo` as long as these scores do
+        if key not in known_scores:
+            known_scores[key] = _scores(view, doc, index)
+        return known_scores[key]
+
     rows: dict[int, list[float]] = {}
     part_keys: list[dict[int, float]] = [{} for _ in parts]  # each part's ranking key per doc
     for doc in docs:
-        sim_w, qshare, pshare, key_w = _scores(whole, doc, index)
-        part_scores = [_scores(p, doc, index) for p in parts]
+        sim_w, qshare, pshare, key_w = score(whole, doc)
+        part_scores = [score(p, doc) for p in parts]
         for keys, scores in zip(part_keys, part_scores, strict=True):
             keys[doc] = scores[3]
         sim_p = max((s[0] for s in part_scores), default=sim_w)
