@@ -592,14 +592,14 @@ def rank(
             scored.append((model.probability(features), features[7], doc))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
     matched = [
-        Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)), raw=key)
-        for p, key, doc in scored[:top]
+        Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)))
+        for p, _, doc in scored[:top]
     ]
     if len(matched) < top:
         seen = {c.id for c in matched}
         unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen)
         for doc in itertools.islice(unmatched, top - len(matched)):
-            matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0, raw=0.0))
+            matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0))
     return matched
 
 

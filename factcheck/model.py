@@ -212,7 +212,6 @@ class Candidate(NamedTuple):
     id: str
     question: str
     score: float
-    raw: float = 0.0  # the ranker's own score, for margins
 
 
 class Answer(NamedTuple):
