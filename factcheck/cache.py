@@ -91,7 +91,6 @@ def cache_dir() -> Path | None:
         return None
 
 
-MAX_CACHED_FILE_BYTES = MAX_FILE_BYTES  # larger files are refused by the loader, never hashed
 FileIdentity = tuple[str, str, int, int, str]  # as given, resolved, size, mtime_ns, content hash
 
 
@@ -102,7 +101,7 @@ def _file_identity(path: Path, content: bool = True) -> FileIdentity:
         raise OSError(f"not a regular file: {path}")
     with open(resolved, "rb") as handle:
         stat = os.fstat(handle.fileno())
-        if stat.st_size > MAX_CACHED_FILE_BYTES:  # the loader refuses it: no need to read it all here
+        if stat.st_size > MAX_FILE_BYTES:  # the loader refuses it: no need to read (or hash) it all here
             raise OSError(f"too large to cache: {path}")
         digest = blake2b(handle.read(), digest_size=20).hexdigest() if content else ""
     return (str(path), str(resolved), stat.st_size, stat.st_mtime_ns, digest)

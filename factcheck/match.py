@@ -53,7 +53,6 @@ FEATURES = (
 SEMANTIC_PRECOMPUTE_MAX = 2_000  # up to this many entries the index keeps their vectors; larger data go lexical
 SEMANTIC_FULL_PHRASINGS = 500  # up to this many entries every alias is encoded; beyond, the question and 4 aliases
 SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when the index keeps vectors)
-SEMANTIC_ON_DEMAND = 10  # without kept vectors: how many of the shortlist are encoded
 
 
 if TYPE_CHECKING:  # a Protocol class costs a little at import, on every run
@@ -547,18 +546,14 @@ def _best_by(keys: dict[int, float], docs: list[int]) -> int:
 
 def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:
     """Cosine of the question with each shortlisted entry, plus the SEMANTIC_EXTRA closest overall."""
-    if encoder is None:
+    if encoder is None or not index.vectors:  # data too large to keep vectors: lexical only
         return {}
     asked = encoder.encode(query)
     if not asked:
         return {}
-    if index.vectors:
-        every = {doc: _cosine(asked, vector) for doc, vector in enumerate(index.vectors)}
-        closest = heapq.nlargest(SEMANTIC_EXTRA, every, key=lambda d: (every[d], -d))
-        return {doc: every[doc] for doc in dict.fromkeys([*docs, *closest])}
-    # Too many entries to keep vectors (only reached through candidate_features directly:
-    # rank() lets the lexical fit decide then): encode the best few shortlisted questions.
-    return {doc: _cosine(asked, encoder.encode(index.questions[doc])) for doc in docs[:SEMANTIC_ON_DEMAND]}
+    every = {doc: _cosine(asked, vector) for doc, vector in enumerate(index.vectors)}
+    closest = heapq.nlargest(SEMANTIC_EXTRA, every, key=lambda d: (every[d], -d))
+    return {doc: every[doc] for doc in dict.fromkeys([*docs, *closest])}
 
 
 def rank(
