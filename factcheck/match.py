@@ -35,6 +35,7 @@ MAX_QUERY_TERMS = 400  # a pasted page is ranked by its first distinct words
 
 RERANK_DEPTH = 20  # BM25 shortlist re-ranked by similarity
 UNKNOWN_WEIGHT = 0.1
+OFF_TOPIC_DISCOUNT = 0.5  # a question of another domain: half the model's confidence (see rank)
 PART_DEPTH = 5  # shortlist of each segment of a long question
 MAX_SEGMENTS = 16  # a pasted page is scored by its first and last sentences
 MAX_SEGMENT_SOURCE = 20_000  # characters of a long text split into segments
@@ -99,6 +100,7 @@ class Lexicon(NamedTuple):
     longest_from: dict[str, int]  # derived, for speed: the longest variant starting with each word
     anchors: tuple[str, ...] = ()  # words that place a question in this domain (child exploitation, its bodies)
     off_topic: tuple[str, ...] = ()  # words of other domains that share this one's vocabulary (drugs, pets, prices)
+    subject: tuple[str, ...] = ()  # words of the subject itself (child, abuse): with one, an off-topic word is context
 
     @classmethod
     def create(
@@ -107,11 +109,12 @@ class Lexicon(NamedTuple):
         stopwords: frozenset[str],
         anchors: tuple[str, ...] = (),
         off_topic: tuple[str, ...] = (),
+        subject: tuple[str, ...] = (),
     ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
-        return cls(synonyms, stopwords, longest_from, anchors, off_topic)
+        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> Lexicon:
@@ -134,11 +137,13 @@ class Lexicon(NamedTuple):
         if not isinstance(raw_anchors, list):
             raise ValueError("lexicon anchors must be a list")
         anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
-        raw_off = data.get("off_topic") or []
-        if not isinstance(raw_off, list):
-            raise ValueError("lexicon off_topic must be a list")
-        off_topic = tuple(normalise(str(a)) for a in raw_off if normalise(str(a)))
-        return cls.create(synonyms, stopwords, anchors, off_topic)
+        words: dict[str, tuple[str, ...]] = {}
+        for key in ("off_topic", "subject"):
+            raw = data.get(key) or []
+            if not isinstance(raw, list):
+                raise ValueError(f"lexicon {key} must be a list")
+            words[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
+        return cls.create(synonyms, stopwords, anchors, words["off_topic"], words["subject"])
 
 
 def normalise(text: str) -> str:
@@ -264,7 +269,8 @@ class Index(NamedTuple):
     lexicon: Lexicon
     model: DecisionModel
     anchors: frozenset[str]  # stems of the lexicon's anchors
-    off_topic: frozenset[str] = frozenset()  # stems of the lexicon's off-topic words
+    off_topic: frozenset[str] = frozenset()  # the lexicon's off-topic words and phrases, stemmed ("credit card")
+    subject: frozenset[str] = frozenset()  # the lexicon's subject words and phrases, stemmed
     vectors: tuple[array, ...] = ()  # 'f' per entry, when built with an encoder and not too many entries
 
     def idf(self, term: str) -> float:
@@ -356,7 +362,8 @@ def build_index(
         anchors=frozenset(
             stem for anchor in lexicon.anchors for stem in stem_all(content_words(anchor.split(), lexicon))
         ),
-        off_topic=frozenset(stem_all([w for word in lexicon.off_topic for w in word.split()])),
+        off_topic=frozenset(" ".join(stem_all(phrase.split())) for phrase in lexicon.off_topic),
+        subject=frozenset(" ".join(stem_all(phrase.split())) for phrase in lexicon.subject),
         vectors=tuple(
             array("f", entry_vector(e, encoder, None if len(entries) <= SEMANTIC_FULL_PHRASINGS else 4))
             for e in entries
@@ -482,8 +489,7 @@ def candidate_features(
     unknown_share = 1 - known / len(whole.terms)
     log_terms = math.log1p(len(whole.terms))
     anchored = float(any(t in index.anchors for t in whole.terms))
-    # Off-topic words are looked up before synonyms and stopwords, as typed.
-    off_topic = float(any(w in index.off_topic for w in stem_all(normalise(query).split()[:MAX_QUERY_TERMS])))
+    off_topic = float(lexical_off_topic(query, index))
     # The second pass of rank() (with the word vectors) meets the same views and docs again.
     known_scores: dict[tuple[int, int], tuple[float, float, float, float]] = memo.setdefault("scores", {})
 
@@ -539,6 +545,16 @@ def candidate_features(
     return out
 
 
+def lexical_off_topic(query: str, index: Index) -> bool:
+    """True when the question has a word of another domain and none of the subject itself.
+
+    Looked up before synonyms and stopwords, as typed: "cocaine" alone is another domain,
+    "cocaine and child abuse" is not.
+    """
+    typed = f" {' '.join(stem_all(normalise(query).split()[:MAX_QUERY_TERMS]))} "
+    return any(f" {p} " in typed for p in index.off_topic) and not any(f" {p} " in typed for p in index.subject)
+
+
 def _best_by(keys: dict[int, float], docs: list[int]) -> int:
     """The doc with the highest key; ties to the one first in the data."""
     return max(docs, key=lambda d: (keys[d], -d))
@@ -585,6 +601,10 @@ def rank(
         loaded = encoder() if callable(encoder) else encoder
         for doc, features in candidate_features(query, index, encoder=loaded, memo=memo):
             scored.append((model.probability(features), features[7], doc))
+    if scored and lexical_off_topic(query, index):
+        # Another domain's question that only borrows this one's names ("Europol cocaine seizure",
+        # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
+        scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
     matched = [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from factcheck.match import (
+    OFF_TOPIC_DISCOUNT,
     DecisionModel,
     Lexicon,
     apply_synonyms,
     build_index,
     decide,
+    lexical_off_topic,
     normalise,
     query_terms,
     rank,
@@ -90,3 +92,22 @@ def test_a_damaged_decision_model_is_a_one_line_data_error(tmp_path) -> None:  #
         with pytest.raises(DataError) as caught:
             load_decision_model(path)
         assert str(caught.value.problems[0]).startswith(f"{path}:1: unusable decision model: ")
+
+
+def test_off_topic_needs_a_whole_phrase_and_no_word_of_the_subject() -> None:
+    lexicon = Lexicon.from_mapping(
+        {"stopwords": ["the"], "off_topic": ["cocaine", "customer service"], "subject": ["child", "abuse"]}
+    )
+    index = build_index(ENTRIES, lexicon)
+    assert lexical_off_topic("Europol cocaine seizures", index)
+    assert lexical_off_topic("call customer services", index)  # stemmed, as a phrase
+    assert not lexical_off_topic("which customer had the IP", index)  # one word of a phrase is not it
+    assert not lexical_off_topic("cocaine and child abuse rings", index)  # the subject makes it context
+
+
+def test_an_off_topic_question_gets_half_the_confidence() -> None:
+    plain = build_index(ENTRIES, Lexicon.from_mapping({"stopwords": ["do", "the"]}))
+    marked = build_index(ENTRIES, Lexicon.from_mapping({"stopwords": ["do", "the"], "off_topic": ["cocaine"]}))
+    query = "do police trace every cocaine IP address"
+    assert rank(query, plain)[0].score > 10
+    assert rank(query, marked)[0].score == round(rank(query, plain)[0].score * OFF_TOPIC_DISCOUNT, 1)
