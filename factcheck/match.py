@@ -137,13 +137,13 @@ class Lexicon(NamedTuple):
         if not isinstance(raw_anchors, list):
             raise ValueError("lexicon anchors must be a list")
         anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
-        words: dict[str, tuple[str, ...]] = {}
+        phrases: dict[str, tuple[str, ...]] = {}
         for key in ("off_topic", "subject"):
             raw = data.get(key) or []
             if not isinstance(raw, list):
                 raise ValueError(f"lexicon {key} must be a list")
-            words[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
-        return cls.create(synonyms, stopwords, anchors, words["off_topic"], words["subject"])
+            phrases[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
+        return cls.create(synonyms, stopwords, anchors, phrases["off_topic"], phrases["subject"])
 
 
 def normalise(text: str) -> str:
