@@ -40,3 +40,35 @@ def negations(text: str) -> int:
 def is_opposite(wording: str, claim: str) -> bool:
     """True when exactly one of the two is negated (an odd number of negations apart)."""
     return (negations(wording) % 2) != (negations(claim) % 2)
+
+
+# In a statement, words that deny what follows them ("rather than trace every IP", "lacks bans")
+# count besides the negations above; "without" states a condition there ("double without
+# measures"), and negations joined by and/or/nor ("do not - and cannot - trace", "impractical
+# and not how") deny one thing.
+_DENIAL = re.compile(
+    r"\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to|lacks?|lacking|lacked|impractical|impossible|unable|"
+    r"fail(?:s|ed)?\s+to|constrain(?:s|ed)?|prevent(?:s|ed)?)\b",
+    re.IGNORECASE,
+)
+_COORDINATION = re.compile(r"^[\s,\u2013\u2014-]*(?:and|or|nor)\b\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
+
+
+def denials(text: str) -> int:
+    """How many times a statement denies something: negations and denials, coordinated ones once."""
+    text = _IDIOMS.sub(" ", text)
+    spans = sorted(
+        [m.span() for m in _NEGATION.finditer(text) if m[0].casefold() != "without"]
+        + [m.span() for m in _DENIAL.finditer(text)]
+    )
+    count, end = 0, -1
+    for start, stop in spans:
+        if end < 0 or not _COORDINATION.match(text[end:start]):
+            count += 1
+        end = stop
+    return count
+
+
+def negated(text: str) -> bool:
+    """Does a statement deny what it says (an odd number of denials)?"""
+    return denials(text) % 2 == 1
