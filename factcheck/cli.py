@@ -608,6 +608,90 @@ def import_claimreview(
     sys.stdout.write(text)
 
 
+def _read_text(name: str) -> str:
+    """A document to check, from a file or '-' (stdin), bounded; UnreadableText or OSError if unusable."""
+    from factcheck.spotting import MAX_TEXT_BYTES, decode
+
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # `factcheck check - <&-`
+            raise OSError("stdin is closed")
+        return decode(stream.read(MAX_TEXT_BYTES + 1))
+    with open(name, "rb") as handle:
+        return decode(handle.read(MAX_TEXT_BYTES + 1))
+
+
+@app.command(
+    epilog=exit_codes(
+        "0 a checked claim was found", "1 none found", "2 usage error, invalid data or a file that could not be read"
+    )
+)
+def check(
+    files: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE", help="Text files (plain text or Markdown, UTF-8); '-' reads stdin."),
+    ],
+    json_: Annotated[bool, typer.Option("--json", help="Write JSON Lines: one finding a line.")] = False,
+    data: DataOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Find the sentences of a text that make a claim the fact-checks rate.
+
+    Each finding gives FILE:LINE:COLUMN, the sentence, the rated claim, its verdict and the
+    entry id, and whether the sentence repeats the claim, contradicts it or only mentions
+    its topic. A file that cannot be read is reported and the others are still checked.
+
+    Examples:
+
+      factcheck check article.txt
+
+      factcheck check --json notes.md | jq -r 'select(.verdict == "false") | .sentence'
+
+      pbpaste | factcheck check -
+    """
+    from factcheck.spotting import UnreadableText, spot
+
+    engine = open_engine(data)
+    out = None if json_ else console(color)
+    findings: list[Any] = []
+    sentences = declined = 0
+    failed = False
+    for name in files:
+        shown = "<stdin>" if name == "-" else clean_argument(name)
+        try:
+            report = spot(engine, _read_text(name))
+        except UnreadableText as error:
+            typer.echo(f"factcheck: error: {shown}: {error}", err=True)
+            failed = True
+            continue
+        except OSError as error:
+            reason = "is a directory" if isinstance(error, IsADirectoryError) else error.strerror or str(error)
+            typer.echo(f"factcheck: error: {shown}: {reason}", err=True)
+            failed = True
+            continue
+        sentences += report.sentences
+        declined += report.declined
+        findings.extend(report.findings)
+        if out is None:
+            from factcheck.views import finding_dict
+
+            for finding in report.findings:
+                write_json(finding_dict(finding, shown), compact=True)
+        else:
+            from factcheck.render import finding_view
+
+            for finding in report.findings:
+                finding_view(out, finding, shown)
+        sys.stdout.flush()
+    if out is not None and (sentences or not failed):
+        from factcheck.render import check_summary
+
+        check_summary(out, findings, sentences, declined)
+    if failed:
+        raise typer.Exit(int(ExitCode.USAGE))
+    raise typer.Exit(int(ExitCode.OK if findings else ExitCode.NOT_ANSWERED))
+
+
 def main() -> None:
     """Console-script entry point."""
     if sys.stdout is None:  # started with stdout closed (`>&-`): the output goes nowhere, without a crash

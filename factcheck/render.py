@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -26,6 +26,9 @@ from factcheck.model import (
     verdict_meaning,
 )
 from factcheck.text import terminal_safe
+
+if TYPE_CHECKING:
+    from factcheck.spotting import Finding
 
 SUGGEST_FLOOR = 0.1  # percent: candidates sharing (almost) nothing are not suggested
 
@@ -220,3 +223,43 @@ def list_view(console: Console, entries: Sequence[Entry]) -> None:
         line.append(verdict_label(entry.verdict).ljust(label_width), style=style)
         line.append("  " + clean(entry.question))
         _print(console, line)
+
+
+STANCE_WORDS = {
+    "repeats": "the sentence repeats it",
+    "contradicts": "the sentence contradicts it",
+    "mentions": "the sentence only mentions its topic",
+}
+
+
+def gist(entry: Entry, limit: int = 110) -> str:
+    """The entry's answer by its first sentence (a one-line gist), else the verdict's meaning."""
+    answer = " ".join((entry.answer or "").split())
+    first = answer.split(". ", 1)[0].rstrip(".") + "." if answer else verdict_meaning(entry.verdict)
+    return shorten(first, limit)
+
+
+def finding_view(console: Console, finding: Finding, file: str) -> None:
+    """One finding of `check`: where, the sentence; the verdict, its claim and the stance; the gist; more."""
+    sentence, entry = finding.sentence, finding.entry
+    where = Text(f"{clean(file)}:{sentence.line}:{sentence.column}: ", style="bold")
+    where.append(shorten(clean(sentence.text), 300))
+    _print(console, where)
+    rated = Text("   ")
+    rated.append(f" {verdict_label(entry.verdict).upper()} ", VERDICT_STYLES.get(entry.verdict, "bold"))
+    rated.append(f"  {claim_label(entry.verdict)}: ", style="bold")
+    rated.append(clean(entry.claim))
+    rated.append(f"  ({STANCE_WORDS.get(finding.stance, finding.stance)})", style="italic")
+    _print(console, rated)
+    _print(console, Text("   ") + Text(clean(gist(entry))))
+    _print(console, Text(f"   more: factcheck show {entry.id}  (score {finding.score:g})", style="dim"))
+    console.print()
+
+
+def check_summary(console: Console, findings: Sequence[Finding], sentences: int, declined: int) -> None:
+    """How many findings in how many sentences, the declined ones counted (never shown)."""
+    noun = "finding" if len(findings) == 1 else "findings"
+    line = Text(f"{len(findings)} {noun} in {sentences} sentence{'' if sentences == 1 else 's'}", style="bold")
+    if declined:
+        line.append(f"; {declined} sentence{'' if declined == 1 else 's'} declined by the safety policy (not shown)")
+    _print(console, line)

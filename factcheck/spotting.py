@@ -30,9 +30,39 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from factcheck.errors import FactcheckError
+
 if TYPE_CHECKING:
     from factcheck.engine import Engine
     from factcheck.model import Entry
+
+
+# A text larger than this is refused (a one-line error): about 170,000 words, checked in
+# well under a minute. Data files have their own, larger limit (config.MAX_FILE_BYTES): a
+# document costs a ranking per sentence, a data file only parsing.
+MAX_TEXT_BYTES = 1024 * 1024
+BINARY_SNIFF = 8192  # a NUL byte in this many first bytes makes a file binary, as for grep
+
+
+class UnreadableText(FactcheckError):
+    """A document that is not text factcheck can check: empty, binary, too large or not UTF-8."""
+
+
+def decode(raw: bytes) -> str:
+    """The text of a document read as bytes (at most MAX_TEXT_BYTES + 1 of them); UnreadableText if none."""
+    if len(raw) > MAX_TEXT_BYTES:
+        raise UnreadableText(f"larger than {MAX_TEXT_BYTES // 1024} KiB, the limit for one text; split it")
+    if b"\x00" in raw[:BINARY_SNIFF]:
+        raise UnreadableText("binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableText(
+            f"not UTF-8 text (invalid byte at offset {error.start}); convert it first, e.g. with iconv"
+        ) from None
+    if not any(c.isalnum() for c in text):
+        raise UnreadableText("no text to check")
+    return text
 
 
 class Sentence(NamedTuple):

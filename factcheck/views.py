@@ -7,9 +7,12 @@ freely, never rename one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factcheck.model import Answer, Catalog, Entry, Resource, Source, claim_label, verdict_label, verdict_meaning
+
+if TYPE_CHECKING:
+    from factcheck.spotting import Finding
 
 # Keys every answered/unanswered ask result carries with their empty values.
 _EMPTY_ENTRY: dict[str, Any] = {
@@ -178,3 +181,18 @@ def declined_markdown(answer: Answer) -> str:
 
 def no_match_markdown(answer: Answer) -> str:
     return f"_No confident match for: {md_escape(answer.query)}_\n\n"
+
+
+def finding_dict(finding: Finding, file: str) -> dict[str, Any]:
+    """One finding of `factcheck check --json` (a line of JSON Lines; schemas/finding.schema.json)."""
+    return {
+        "file": file,
+        "line": finding.sentence.line,
+        "column": finding.sentence.column,
+        "sentence": finding.sentence.text,
+        "id": finding.entry.id,
+        "claim": finding.entry.claim,
+        "verdict": finding.entry.verdict,
+        "stance": finding.stance,
+        "score": finding.score,
+    }
