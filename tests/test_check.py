@@ -80,7 +80,9 @@ def test_a_title_line_is_not_joined_to_the_paragraph_after_it() -> None:
 
 
 def test_code_blocks_and_rules_are_not_prose() -> None:
-    assert [s.text for s in sentences("```\nPolice trace every IP.\n```\n---\nAfter the code.\n")] == ["After the code."]
+    assert [s.text for s in sentences("```\nPolice trace every IP.\n```\n---\nAfter the code.\n")] == [
+        "After the code."
+    ]
 
 
 def test_control_characters_never_reach_a_sentence() -> None:
