@@ -348,11 +348,13 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
     if sentence.heading or text.rstrip("\"'\u201d\u2019)] ").endswith("?") or len(text.split()) < MIN_CLAUSE_WORDS - 1:
         # A question asks, a heading or a fragment names: none makes a claim. All still face the safety policy.
         return None if decline_kind(text, engine.policy) is not None else []
-    parts = clauses(text)
-    texts = [p for p in ([text, *parts] if len(parts) > 1 else [text]) if _worth_ranking(engine, terms, p)]
-    if not texts or texts[0] is not text:  # the engine's ranking (and its safety check) is not needed
-        if decline_kind(text, engine.policy) is not None:
-            return None
+    # A sentence of several clauses is ranked clause by clause (a figure and a projection are two
+    # claims), as a whole only when no clause could be a finding on its own; texts no entry could
+    # match are not ranked at all (the ranking costs far more than the safety check).
+    parts = [p for p in clauses(text) if _worth_ranking(engine, terms, p)] if len(clauses(text)) > 1 else []
+    texts = parts or ([text] if _worth_ranking(engine, terms, text) else [])
+    if texts != [text] and decline_kind(text, engine.policy) is not None:
+        return None
     best: dict[str, tuple[float, Entry]] = {}
     for part in texts:
         answer = engine.ask(part, top=TOP)
