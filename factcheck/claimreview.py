@@ -21,13 +21,29 @@ Export (`to_claimreview`, `export_document`)
                    a claim is not recorded in the data, so Claim.author/appearance
                    (recommended, not required) are left out rather than invented.
     identifier     the factcheck id; reviewBody the answer; keywords the tags;
-                   citation the cited sources.
+                   citation the cited sources (CreativeWork: identifier, name, url,
+                   genre for the source's kind).
+    factcheck:*    what schema.org has no property for rides in an extension namespace,
+                   declared in the context as the prefix `factcheck` (EXTENSION_NS):
+                   factcheck:claims (each {text, factcheck:citations}), factcheck:caveats,
+                   factcheck:related, and on sources factcheck:file,
+                   factcheck:outdatedWarning and factcheck:limits. Ordered lists are
+                   declared `@list` in the context. Consumers that ignore the prefix see
+                   plain ClaimReview.
+    sources        a document (`export_document`) also lists the sources themselves as
+                   CreativeWork nodes after the reviews, in the order the data declares
+                   them (every declared source with every_source, else those cited); the
+                   reviews' citations point at them by @id. A standalone review
+                   (`to_claimreview`) carries its sources whole in `citation`.
 
-Import (`from_claimreview`, `entries_to_yaml`)
+Import (`read_claimreview`, `from_claimreview`, `entries_to_yaml`)
     Reads back id (identifier, else the url's #fragment, else a slug of the claim),
     question, verdict (by label or slug, any case; a bare number only on our own 1-5
     scale), answer, aliases, tags and reviewed. A rating it does not recognise becomes
     "unproven" and the original rating is kept as a caveat ("Original rating: ...").
+    When a @context declares the extension namespace (under any prefix), it also reads
+    claims, caveats, related and the declared sources, and keeps every list as written
+    (order and repeats), so that importing an export gives back the same data.
 """
 
 from __future__ import annotations
@@ -36,14 +52,24 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from factcheck.config import SLUG
 from factcheck.errors import ExitCode, FactcheckError
-from factcheck.model import VERDICTS, Catalog, Entry, verdict_label, verdict_meaning
+from factcheck.model import VERDICTS, Catalog, Entry, Source, verdict_label, verdict_meaning
 from factcheck.text import without_controls
 
 SCHEMA_CONTEXT = "https://schema.org"
+# factcheck's own properties, for what ClaimReview has no property for (see the module docstring).
+EXTENSION_NS = "https://example.org/factcheck/ns#"
+EXTENSION_PREFIX = "factcheck"
+# Lists whose order is data (JSON-LD arrays are unordered sets unless declared @list).
+_ORDERED = ("claims", "citations", "caveats", "related")
+EXTENSION_CONTEXT: dict[str, Any] = {
+    EXTENSION_PREFIX: EXTENSION_NS,
+    **{f"{EXTENSION_PREFIX}:{name}": {"@container": "@list"} for name in _ORDERED},
+}
+CONTEXT: list[Any] = [SCHEMA_CONTEXT, EXTENSION_CONTEXT]
 DEFAULT_BASE_URL = "https://example.org/factcheck/"
 AUTHOR_NAME = "factcheck"
 
@@ -59,6 +85,14 @@ _YAML_KEYS = (
     "id", "question", "claim", "verdict", "aliases", "answer", "claims",
     "caveats", "tags", "related", "reviewed",
 )  # fmt: skip
+_SOURCE_YAML_KEYS = ("id", "title", "kind", "file", "url", "outdated_warning", "limits")  # catalog.SOURCE_KEYS
+# Source fields without a schema.org property: (Source field, extension property).
+_SOURCE_EXTENSION = (("file", "file"), ("outdated_warning", "outdatedWarning"), ("limits", "limits"))
+
+
+def ext(name: str) -> str:
+    """An extension property as written in exports: `factcheck:caveats`."""
+    return f"{EXTENSION_PREFIX}:{name}"
 
 
 class ClaimReviewError(FactcheckError):
@@ -75,8 +109,47 @@ def review_url(base_url: str, entry_id: str) -> str:
     return base_url.split("#", 1)[0] + "#" + entry_id
 
 
-def to_claimreview(entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
-    """One entry as a standalone ClaimReview JSON-LD object."""
+def source_iri(base_url: str, source_id: str) -> str:
+    """The @id of a source node: `https://site/page#source/ip-tracing` (never an entry's `#id`)."""
+    return base_url.split("#", 1)[0] + "#source/" + source_id
+
+
+def source_node(source: Source, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
+    """A declared source as a CreativeWork with every field the data gives it."""
+    node: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "@id": source_iri(base_url, source.id),
+        "identifier": source.id,
+        "name": source.title,
+        "url": source.url,
+        "genre": source.kind,
+    }
+    for field, term in _SOURCE_EXTENSION:
+        node[ext(term)] = getattr(source, field)
+    return {key: value for key, value in node.items() if value is not None}
+
+
+def _citation(source: Source, base_url: str) -> dict[str, Any]:
+    """A review's reference to a source described in full elsewhere in the document."""
+    work: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "@id": source_iri(base_url, source.id),
+        "identifier": source.id,
+        "name": source.title,
+    }
+    if source.url:
+        work["url"] = source.url
+    return work
+
+
+def to_claimreview(
+    entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_URL, *, whole_sources: bool = True
+) -> dict[str, Any]:
+    """One entry as a standalone ClaimReview JSON-LD object.
+
+    whole_sources: each citation carries the whole source (a standalone review); else only
+    its name and @id, for a document that lists the sources themselves (export_document).
+    """
     rating: dict[str, Any] = {
         "@type": "Rating",
         "alternateName": verdict_label(entry.verdict),
@@ -88,8 +161,9 @@ def to_claimreview(entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_
     if entry.aliases:
         claim["alternateName"] = list(entry.aliases)
     sources = catalog.sources_of(entry)
+    cite = source_node if whole_sources else _citation
     review: dict[str, Any] = {
-        "@context": SCHEMA_CONTEXT,
+        "@context": CONTEXT,
         "@type": "ClaimReview",
         "identifier": entry.id,
         "url": review_url(base_url, entry.id),
@@ -101,26 +175,33 @@ def to_claimreview(entry: Entry, catalog: Catalog, base_url: str = DEFAULT_BASE_
         "itemReviewed": claim,
         "reviewBody": entry.answer,
         "keywords": list(entry.tags),
-        "citation": [_citation(s.id, s.title, s.url) for s in sources],
+        "citation": [cite(s, base_url) for s in sources],
+        ext("claims"): [
+            {"text": c.text, **({ext("citations"): list(c.citations)} if c.citations else {})} for c in entry.claims
+        ],
+        ext("caveats"): list(entry.caveats),
+        ext("related"): list(entry.related),
     }
     return {key: value for key, value in review.items() if value not in (None, "", [])}
 
 
-def _citation(source_id: str, title: str, url: str | None) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "CreativeWork", "identifier": source_id, "name": title}
-    if url:
-        work["url"] = url
-    return work
+def export_document(
+    entries: Iterable[Entry], catalog: Catalog, base_url: str = DEFAULT_BASE_URL, *, every_source: bool = False
+) -> dict[str, Any]:
+    """Many entries as one JSON-LD document: `{"@context": ..., "@graph": [ClaimReview, ..., source, ...]}`.
 
-
-def export_document(entries: Iterable[Entry], catalog: Catalog, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
-    """Many entries as one JSON-LD document: `{"@context": ..., "@graph": [ClaimReview, ...]}`."""
+    The sources follow the reviews, in the order the data declares them: those the
+    entries cite, or with every_source every declared source (a whole-catalog export).
+    """
     graph = []
+    cited: set[str] = set()
     for entry in entries:
-        review = to_claimreview(entry, catalog, base_url)
+        review = to_claimreview(entry, catalog, base_url, whole_sources=False)
         del review["@context"]  # inherited from the document
         graph.append(review)
-    return {"@context": SCHEMA_CONTEXT, "@graph": graph}
+        cited.update(entry.source_ids)
+    graph += [source_node(s, base_url) for s in catalog.sources.values() if every_source or s.id in cited]
+    return {"@context": CONTEXT, "@graph": graph}
 
 
 # --------------------------------------------------------------------------- import
@@ -136,28 +217,59 @@ def slugify(text: str, fallback: str = "claim") -> str:
     return slug or fallback
 
 
-def _is_claimreview(node: Any) -> bool:
+def _is_type(node: Any, name: str) -> bool:
+    """Whether a node's @type (one or a list; `ClaimReview`, `schema:ClaimReview` or an IRI) is `name`."""
     if not isinstance(node, dict):
         return False
     types = node.get("@type")
     names = types if isinstance(types, list) else [types]
-    if any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview" for t in names):
+    return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == name for t in names)
+
+
+def _is_claimreview(node: Any) -> bool:
+    if _is_type(node, "ClaimReview"):
         return True
-    return types is None and "claimReviewed" in node
+    return isinstance(node, dict) and node.get("@type") is None and "claimReviewed" in node
 
 
-def _reviews(obj: Any, depth: int = 0) -> list[dict[str, Any]]:
-    """Every ClaimReview in a single object, a list, or an @graph (nested lists allowed)."""
+def _extension_prefixes(context: Any) -> frozenset[str]:
+    """The prefixes a @context maps to the factcheck extension namespace (any name, usually "factcheck")."""
+    if isinstance(context, list):
+        return frozenset(p for item in context for p in _extension_prefixes(item))
+    if not isinstance(context, dict):
+        return frozenset()
+    found = set()
+    for term, value in context.items():
+        iri = value.get("@id") if isinstance(value, dict) else value
+        if iri == EXTENSION_NS and isinstance(term, str) and ":" not in term:
+            found.add(term)
+    return frozenset(found)
+
+
+def _nodes(
+    obj: Any, prefixes: frozenset[str] = frozenset(), depth: int = 0
+) -> list[tuple[dict[str, Any], frozenset[str]]]:
+    """Every top-level node of a single object, a list, or an @graph (nested lists allowed),
+    each with the extension prefixes its contexts declare."""
     if depth > 20:
         raise ClaimReviewError("JSON-LD nested too deeply")
     if isinstance(obj, list):
-        return [r for item in obj for r in _reviews(item, depth + 1)]
+        return [found for item in obj for found in _nodes(item, prefixes, depth + 1)]
     if not isinstance(obj, dict):
         raise ClaimReviewError(f"expected a JSON object, a list or an @graph, got {_json_kind(obj)}")
+    prefixes = prefixes | _extension_prefixes(obj.get("@context"))
     if "@graph" in obj and not _is_claimreview(obj):
         graph = obj["@graph"]
-        return _reviews(graph if isinstance(graph, list) else [graph], depth + 1)
-    return [obj] if _is_claimreview(obj) else []
+        return _nodes(graph if isinstance(graph, list) else [graph], prefixes, depth + 1)
+    return [(obj, prefixes)]
+
+
+def _ext_value(node: dict[str, Any], prefixes: frozenset[str], name: str) -> Any:
+    """An extension property of a node, under whichever prefix the context declared."""
+    for prefix in sorted(prefixes):
+        if f"{prefix}:{name}" in node:
+            return node[f"{prefix}:{name}"]
+    return None
 
 
 def _json_kind(value: Any) -> str:
@@ -203,6 +315,21 @@ def _texts(value: Any, split_commas: bool = False) -> list[str]:
     items = value if isinstance(value, list) else [value]
     found = (_text(item) for item in items)
     return list(dict.fromkeys(text for text in found if text))
+
+
+def _items(value: Any) -> list[Any]:
+    """A property's values as a list: one value, a list, or a JSON-LD {"@list": [...]}."""
+    if isinstance(value, dict) and "@list" in value:
+        value = value["@list"]
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _strings(value: Any) -> list[str]:
+    """Every text value of a property, in order, repeats kept (extension data is read as written)."""
+    found = (_text(item) for item in _items(value))
+    return [text for text in found if text]
 
 
 def _first_dict(value: Any) -> dict[str, Any]:
@@ -282,8 +409,12 @@ def as_statement(text: str) -> str:
     return "Claim under review: " + text.replace("?", "").strip() + "."
 
 
-def review_to_entry(review: dict[str, Any]) -> dict[str, Any]:
-    """One ClaimReview object as a factcheck entry dict (keys as in the YAML data)."""
+def review_to_entry(review: dict[str, Any], prefixes: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One ClaimReview object as a factcheck entry dict (keys as in the YAML data).
+
+    prefixes: the names the context gives the extension namespace; with one, claims,
+    caveats and related are read too, and lists are kept exactly as written.
+    """
     claim = _first_dict(review.get("itemReviewed"))
     rated = _text(review.get("claimReviewed")) or _text(claim.get("text")) or _text(claim.get("name"))
     title = _text(review.get("name")) or _text(review.get("headline"))
@@ -299,34 +430,107 @@ def review_to_entry(review: dict[str, Any]) -> dict[str, Any]:
         "claim": as_statement(rated or question),
         "verdict": verdict,
     }
-    aliases = [a for a in _texts(claim.get("alternateName")) if a != question]
+    if prefixes:
+        aliases = _strings(claim.get("alternateName"))
+    else:
+        aliases = [a for a in _texts(claim.get("alternateName")) if a != question]
     if aliases:
         entry["aliases"] = aliases
     answer = _text(review.get("reviewBody")) or _text(_first_dict(review.get("reviewRating")).get("ratingExplanation"))
     if answer:
         entry["answer"] = answer
+    if prefixes:
+        found = (_supporting_claim(item, prefixes) for item in _items(_ext_value(review, prefixes, "claims")))
+        claims = [c for c in found if c]
+        if claims:
+            entry["claims"] = claims
+    caveats = _strings(_ext_value(review, prefixes, "caveats")) if prefixes else []
     if original:
-        entry["caveats"] = [original]
-    tags = list(dict.fromkeys(t.lower() for t in _texts(review.get("keywords"), split_commas=True)))
+        caveats.append(original)
+    if caveats:
+        entry["caveats"] = caveats
+    keywords = review.get("keywords")
+    if prefixes and isinstance(keywords, list):
+        tags = [t.lower() for t in _strings(keywords)]
+    else:
+        tags = list(dict.fromkeys(t.lower() for t in _texts(keywords, split_commas=True)))
     if tags:
         entry["tags"] = tags
+    related = _strings(_ext_value(review, prefixes, "related")) if prefixes else []
+    if related:
+        entry["related"] = related
     reviewed = _date(review.get("datePublished"))
     if reviewed:
         entry["reviewed"] = reviewed
     return entry
 
 
-def from_claimreview(obj: Any) -> list[dict[str, Any]]:
-    """Entry dicts from parsed JSON-LD: one ClaimReview, a list, or a document with @graph.
+def _supporting_claim(item: Any, prefixes: frozenset[str]) -> dict[str, Any] | None:
+    """One item of factcheck:claims: {"text": ..., "factcheck:citations": [...]} (or a bare text)."""
+    if not isinstance(item, dict):
+        text = _text(item)
+        return {"text": text} if text else None
+    text = _text(item.get("text"))
+    if not text:
+        return None
+    citations = _strings(_ext_value(item, prefixes, "citations"))
+    return {"text": text, **({"citations": citations} if citations else {})}
 
-    Nodes of other types in a list or graph are skipped; a single object that is not a
-    ClaimReview is an error. Ids are made unique with -2, -3, ... suffixes.
+
+def _source(node: dict[str, Any], prefixes: frozenset[str]) -> dict[str, Any] | None:
+    """A CreativeWork node or citation as a factcheck source dict (keys as in the YAML data)."""
+    source_id, title = _text(node.get("identifier")), _text(node.get("name"))
+    if not source_id or not title:
+        return None
+    source = {
+        "id": source_id if SLUG.match(source_id) else slugify(source_id, "source"),
+        "title": title,
+        "kind": _text(node.get("genre")),
+        "url": _text(node.get("url")),
+    }
+    for field, term in _SOURCE_EXTENSION:
+        source[field] = _text(_ext_value(node, prefixes, term))
+    return {key: value for key, value in source.items() if value}
+
+
+class Imported(NamedTuple):
+    """What an import yields: entry dicts and source dicts, keys as in the YAML data."""
+
+    entries: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+
+
+def read_claimreview(obj: Any) -> Imported:
+    """Entries, and the declared sources, from parsed JSON-LD: one ClaimReview, a list, or a document with @graph.
+
+    Nodes of other types in a list or graph are skipped (with the extension declared,
+    CreativeWork nodes are read as sources); a single object that is not a ClaimReview is
+    an error. Ids are made unique with -2, -3, ... suffixes. Sources are read only where
+    the extension is declared (a third-party citation is not a factcheck source), in the
+    order of the document's source nodes, then of the citations; one source described
+    in several places keeps the first value of each field.
     """
-    reviews = _reviews(obj)
+    nodes = _nodes(obj)
+    reviews = [(node, prefixes) for node, prefixes in nodes if _is_claimreview(node)]
     if not reviews and isinstance(obj, dict) and "@graph" not in obj:
         kind = _text(obj.get("@type")) or "an object without @type"
         raise ClaimReviewError(f"expected a ClaimReview, got {kind}")
-    entries = [review_to_entry(r) for r in reviews]
+    described = [(node, prefixes) for node, prefixes in nodes if prefixes and _is_type(node, "CreativeWork")]
+    described += [
+        (cited, prefixes)
+        for review, prefixes in reviews
+        if prefixes
+        for cited in _items(review.get("citation"))
+        if isinstance(cited, dict)
+    ]
+    sources: dict[str, dict[str, Any]] = {}
+    for node, prefixes in described:
+        found = _source(node, prefixes)
+        if found:
+            known = sources.setdefault(found["id"], {})
+            for key, value in found.items():
+                known.setdefault(key, value)
+    entries = [review_to_entry(review, prefixes) for review, prefixes in reviews]
     seen: set[str] = set()
     for entry in entries:
         base, n = entry["id"], 1
@@ -335,14 +539,21 @@ def from_claimreview(obj: Any) -> list[dict[str, Any]]:
             suffix = f"-{n}"
             entry["id"] = base[: _MAX_SLUG - len(suffix)].rstrip("-") + suffix
         seen.add(entry["id"])
-    return entries
+    return Imported(entries, [{k: s[k] for k in _SOURCE_YAML_KEYS if k in s} for s in sources.values()])
+
+
+def from_claimreview(obj: Any) -> list[dict[str, Any]]:
+    """Entry dicts from parsed JSON-LD (read_claimreview without the sources)."""
+    return read_claimreview(obj).entries
 
 
 # --------------------------------------------------------------------------- YAML
 
 
-def entries_to_yaml(entries: Sequence[dict[str, Any]], header: str | None = None) -> str:
-    """Entry dicts as a factcheck data file (`entries:` list) that `factcheck validate` accepts.
+def entries_to_yaml(
+    entries: Sequence[dict[str, Any]], header: str | None = None, sources: Sequence[dict[str, Any]] = ()
+) -> str:
+    """Entry dicts (and source dicts) as a factcheck data file that `factcheck validate` accepts.
 
     Verdicts are always double-quoted (`"false"` unquoted would be a YAML boolean), the
     review date is written as a YAML date, and text is escaped by the YAML emitter.
@@ -368,6 +579,12 @@ def entries_to_yaml(entries: Sequence[dict[str, Any]], header: str | None = None
     _Dumper.add_representer(str, _text)
     _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
     _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
+    declared = []
+    for raw in sources:
+        missing = [k for k in ("id", "title") if not raw.get(k)]
+        if missing:
+            raise ClaimReviewError(f"source {raw.get('id')!r} is missing {', '.join(missing)}")
+        declared.append({k: raw[k] for k in _SOURCE_YAML_KEYS if raw.get(k)})
     documents = []
     for raw in entries:
         missing = [k for k in ("id", "question", "claim", "verdict") if not raw.get(k)]
@@ -394,7 +611,7 @@ def entries_to_yaml(entries: Sequence[dict[str, Any]], header: str | None = None
             entry[key] = value
         documents.append(entry)
     body = yaml.dump(
-        {"entries": documents},
+        {**({"sources": declared} if declared else {}), "entries": documents},
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,

@@ -415,6 +415,29 @@ def show(
         entry_view(console(color), entry, engine.catalog)
 
 
+@app.command("sources", epilog=exit_codes("0 listed (even when none is declared)", "2 usage error or invalid data"))
+def list_sources(json_: JsonOption = False, data: DataOption = None, color: ColorOption = Color.auto) -> None:
+    """List the declared sources: title, kind, outdated warning, limits and the entries citing each.
+
+    Examples:
+
+      factcheck sources
+
+      factcheck sources --json | jq -r '.[] | select(.outdated) | .id'
+    """
+    engine = open_engine(data)
+    catalog = engine.catalog
+    cited_by = catalog.cited_by()
+    if json_:
+        from factcheck.views import source_item_dict
+
+        write_json([source_item_dict(s, cited_by[s.id]) for s in catalog.sources.values()])
+        return
+    from factcheck.render import sources_view
+
+    sources_view(console(color), list(catalog.sources.values()), cited_by)
+
+
 @app.command(epilog=exit_codes("0 valid (warnings allowed, unless --strict)", "1 problems found", "2 usage error"))
 def validate(
     files: Annotated[
@@ -546,7 +569,7 @@ def export(
     if fmt is ExportFormat.markdown:
         text = views.digest_markdown(entries, catalog)
     else:
-        document = claimreview.export_document(entries, catalog, url)
+        document = claimreview.export_document(entries, catalog, url, every_source=not ids)
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if output is None or str(output) == "-":
         sys.stdout.write(text)
@@ -569,7 +592,8 @@ def import_claimreview(
     """Convert schema.org ClaimReview JSON-LD into factcheck YAML (written to stdout).
 
     Unknown ratings become "unproven" with the original rating kept as a caveat; review
-    the result, then check it with `factcheck validate`.
+    the result, then check it with `factcheck validate`. A factcheck export reads back
+    whole: claims, caveats, related ids and the declared sources too.
 
     Examples:
 
@@ -597,9 +621,9 @@ def import_claimreview(
     except RecursionError:
         fail(f"{name}: JSON nested too deeply")
     try:
-        entries = claimreview.from_claimreview(document)
+        entries, sources = claimreview.read_claimreview(document)
         text = claimreview.entries_to_yaml(
-            entries, header=f"Imported from ClaimReview JSON-LD ({name}); check with `factcheck validate`."
+            entries, f"Imported from ClaimReview JSON-LD ({name}); check with `factcheck validate`.", sources
         )
     except FactcheckError as error:
         fail(f"{name}: {error}", error.exit_code)

@@ -172,6 +172,15 @@ class Catalog:
             chosen.append(entry)
         return chosen
 
+    def cited_by(self) -> dict[str, tuple[str, ...]]:
+        """Each declared source id, in declared order -> the ids of the entries citing it, in data order."""
+        citing: dict[str, list[str]] = {source_id: [] for source_id in self.sources}
+        for entry in self.entries:
+            for source_id in entry.source_ids:
+                if source_id in citing:
+                    citing[source_id].append(entry.id)
+        return {source_id: tuple(ids) for source_id, ids in citing.items()}
+
     def sources_of(self, entry: Entry) -> tuple[Source, ...]:
         return tuple(self.sources[s] for s in entry.source_ids if s in self.sources)
 

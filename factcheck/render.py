@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
@@ -21,6 +21,7 @@ from factcheck.model import (
     Catalog,
     Entry,
     Resource,
+    Source,
     claim_label,
     verdict_label,
     verdict_meaning,
@@ -81,6 +82,27 @@ def _print(console: Console, *parts: Text | str) -> None:
     console.print(*parts, soft_wrap=not console.is_terminal)
 
 
+def _hanging(console: Console, marker: str, body: Text, tail: Text | None = None) -> None:
+    """A list item: continuation lines indented under the text, `tail` (a citation group) kept whole.
+
+    Pipes get one line per item, as `_print` does; a terminal wraps the text in the space
+    after the marker and puts the tail on the last line only when all of it fits there.
+    """
+    if not console.is_terminal:
+        _print(console, Text(marker) + body + (Text("  ") + tail if tail is not None else Text()))
+        return
+    width = max(console.width - len(marker), 10)
+    lines = list(body.wrap(console, width))
+    if tail is not None:
+        if lines and lines[-1].cell_len + 2 + tail.cell_len <= width:
+            lines[-1] = lines[-1] + Text("  ") + tail
+        else:
+            lines += list(tail.wrap(console, width))
+    for number, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text(marker if number == 0 else " " * len(marker)) + line, soft_wrap=True)
+
+
 def badge(verdict: str) -> Text:
     return Text.assemble(
         (f" {verdict_label(verdict).upper()} ", VERDICT_STYLES.get(verdict, "bold")),
@@ -112,15 +134,12 @@ def entry_view(console: Console, entry: Entry, catalog: Catalog, header: bool = 
     if entry.claims:
         _section(console, "Supporting claims")
         for number, claim in enumerate(entry.claims, 1):
-            line = Text(f"{number:>2}. ")
-            line.append(clean(claim.text))
-            if claim.citations:
-                line.append(f"  [{'; '.join(clean(c) for c in claim.citations)}]", style="cyan")
-            _print(console, line)
+            cited = f"[{'; '.join(clean(c) for c in claim.citations)}]" if claim.citations else None
+            _hanging(console, f"{number:>2}. ", Text(clean(claim.text)), Text(cited, style="cyan") if cited else None)
     if entry.caveats:
         _section(console, "Caveats")
         for caveat in entry.caveats:
-            _print(console, Text(" - ") + Text(clean(caveat)))
+            _hanging(console, " - ", Text(clean(caveat)))
     sources = catalog.sources_of(entry)
     if sources:
         _section(console, "Sources")
@@ -137,6 +156,8 @@ def entry_view(console: Console, entry: Entry, catalog: Catalog, header: bool = 
     if entry.reviewed:
         meta.append(f"  ·  reviewed {entry.reviewed}", style="dim")
     _print(console, meta)
+    if entry.tags:
+        _print(console, Text("Tags: ", style="dim") + Text(", ".join(clean(t) for t in entry.tags), style="cyan"))
     if entry.related:
         _print(console, Text("Related: ", style="dim") + Text(", ".join(entry.related), style="cyan"))
 
@@ -222,7 +243,32 @@ def list_view(console: Console, entries: Sequence[Entry]) -> None:
         style = VERDICT_STYLES.get(entry.verdict, "").replace("on ", "").split()[-1]
         line.append(verdict_label(entry.verdict).ljust(label_width), style=style)
         line.append("  " + clean(entry.question))
+        if entry.tags:
+            line.append(f"  ({', '.join(clean(t) for t in entry.tags)})", style="dim")
         _print(console, line)
+
+
+def sources_view(console: Console, sources: Sequence[Source], cited_by: Mapping[str, Sequence[str]]) -> None:
+    """Every declared source: title and kind, its own outdated warning, its limits, and who cites it."""
+    for number, source in enumerate(sources):
+        if number:
+            console.print()
+        line = Text(f"{clean(source.id)}: ", style="bold")
+        line.append(clean(source.title))
+        if source.kind:
+            line.append(f" ({clean(source.kind)})", style="dim")
+        _print(console, line)
+        if source.outdated_warning:
+            _print(console, Text(f"   ! {clean(source.outdated_warning)}", style="yellow"))
+        for label, value in (("Limits", source.limits), ("URL", source.url), ("File", source.file)):
+            if value:
+                _print(console, Text(f"   {label}: ", style="dim") + Text(clean(value)))
+        citing = cited_by.get(source.id, ())
+        cited = Text(f"   Cited by {len(citing)} {'entry' if len(citing) == 1 else 'entries'}", style="dim")
+        if citing:
+            cited.append(": ", style="dim")
+            cited.append(", ".join(citing), style="cyan")
+        _print(console, cited)
 
 
 STANCE_WORDS = {

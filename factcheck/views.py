@@ -46,6 +46,16 @@ def source_dict(source: Source) -> dict[str, Any]:
     }
 
 
+def source_item_dict(source: Source, cited_by: Sequence[str]) -> dict[str, Any]:
+    """One item of `sources --json`: the source's fields and the ids of the entries citing it."""
+    return {
+        **source_dict(source),
+        "file": source.file,
+        "outdated": bool(source.outdated_warning),
+        "cited_by": list(cited_by),
+    }
+
+
 def entry_dict(entry: Entry, catalog: Catalog) -> dict[str, Any]:
     warnings = catalog.outdated_warnings(entry)
     return {

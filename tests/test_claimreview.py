@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from factcheck import claimreview as cr
 from factcheck.catalog import validate
 from factcheck.cli import app
-from factcheck.model import VERDICTS, Catalog, Entry
+from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source
 from tests.helpers import assert_schema_valid
 
 REAL_DATA = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
@@ -27,7 +28,11 @@ FIXTURE = """\
 sources:
   - id: digest
     title: "A test digest"
+    kind: "fact-check digest"
+    file: "digest.txt"
     url: "https://example.org/digest"
+    outdated_warning: "This digest may be outdated."
+    limits: "Cites [1] only."
   - id: notes
     title: "Unlinked notes"
 entries:
@@ -40,7 +45,9 @@ entries:
     claims:
       - text: "NCMEC operates the CyberTipline."
         citations: ["digest [1]", "notes"]
+    caveats: ["Only one digest says so."]
     tags: [ncmec, cybertipline]
+    related: [rated-false, how-it-works]
     reviewed: 2025-01-31
   - id: rated-mostly-true
     question: "Mostly true question?"
@@ -101,19 +108,29 @@ def catalog(data: Path) -> Catalog:
     return loaded
 
 
+def reviews(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ClaimReview nodes of an exported document (the sources follow them)."""
+    return [node for node in document["@graph"] if node["@type"] == "ClaimReview"]
+
+
 def by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {review["identifier"]: review for review in document["@graph"]}
+    return {review["identifier"]: review for review in reviews(document)}
 
 
-def load_yaml_text(text: str) -> Catalog:
+def load_yaml_text(text: str, strict: bool = False) -> Catalog:
     """Validate YAML text as factcheck data; fail with every problem otherwise."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "imported.yaml"
         path.write_text(text, encoding="utf-8")
-        loaded, problems = validate([path])
+        loaded, problems = validate([path], strict=strict)
     assert loaded is not None, "\n".join(map(str, problems)) + "\n\n" + text
     assert not problems, problems  # not even an unknown-key warning
     return loaded
+
+
+def as_data(catalog: Catalog) -> tuple[list[Entry], list[Source]]:
+    """Everything the data format says: every entry field (not where it was read) and the declared sources, in order."""
+    return [e._replace(file="", line=0) for e in catalog.entries], list(catalog.sources.values())
 
 
 # ------------------------------------------------------------------ export
@@ -122,8 +139,10 @@ def load_yaml_text(text: str) -> Catalog:
 def test_export_validates_against_the_schema(catalog: Catalog) -> None:
     document = cr.export_document(catalog.entries, catalog, "https://checks.example.net/page")
     assert_valid(document)
-    assert document["@context"] == "https://schema.org"
-    assert len(document["@graph"]) == len(catalog.entries)
+    assert document["@context"] == ["https://schema.org", cr.EXTENSION_CONTEXT]
+    assert cr.EXTENSION_CONTEXT["factcheck"] == "https://example.org/factcheck/ns#"
+    assert [r["identifier"] for r in reviews(document)] == [e.id for e in catalog.entries]
+    assert [n["identifier"] for n in document["@graph"][len(catalog.entries) :]] == ["digest", "notes"]
     for entry in catalog.entries:
         single = cr.to_claimreview(entry, catalog, "https://checks.example.net/page")
         assert_valid(single)  # a standalone object carries @context
@@ -131,7 +150,7 @@ def test_export_validates_against_the_schema(catalog: Catalog) -> None:
 
 def test_export_fields(catalog: Catalog) -> None:
     review = cr.to_claimreview(catalog.get("tip-true"), catalog, "https://checks.example.net/page")
-    assert review["@context"] == "https://schema.org"
+    assert review["@context"] == ["https://schema.org", cr.EXTENSION_CONTEXT]
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == "NCMEC runs the CyberTipline."
     assert review["name"] == "Is the CyberTipline run by NCMEC?"
@@ -143,15 +162,32 @@ def test_export_fields(catalog: Catalog) -> None:
     assert review["keywords"] == ["ncmec", "cybertipline"]
     assert review["itemReviewed"] == {"@type": "Claim", "alternateName": ["does ncmec run the cybertipline"]}
     assert review["reviewRating"]["alternateName"] == "True"
-    assert review["citation"] == [
-        {"@type": "CreativeWork", "identifier": "digest", "name": "A test digest", "url": "https://example.org/digest"},
-        {"@type": "CreativeWork", "identifier": "notes", "name": "Unlinked notes"},
+    assert review["citation"] == [  # standalone: each source whole
+        {"@type": "CreativeWork", "@id": "https://checks.example.net/page#source/digest", "identifier": "digest",
+         "name": "A test digest", "url": "https://example.org/digest", "genre": "fact-check digest",
+         "factcheck:file": "digest.txt", "factcheck:outdatedWarning": "This digest may be outdated.",
+         "factcheck:limits": "Cites [1] only."},
+        {"@type": "CreativeWork", "@id": "https://checks.example.net/page#source/notes", "identifier": "notes",
+         "name": "Unlinked notes"},
+    ]  # fmt: skip
+    assert review["factcheck:claims"] == [
+        {"text": "NCMEC operates the CyberTipline.", "factcheck:citations": ["digest [1]", "notes"]}
     ]
+    assert review["factcheck:caveats"] == ["Only one digest says so."]
+    assert review["factcheck:related"] == ["rated-false", "how-it-works"]
 
 
 def test_export_leaves_out_what_an_entry_lacks(catalog: Catalog) -> None:
     review = cr.to_claimreview(catalog.get("not-settled"), catalog)
-    for key in ("datePublished", "reviewBody", "keywords", "citation"):
+    for key in (
+        "datePublished",
+        "reviewBody",
+        "keywords",
+        "citation",
+        "factcheck:claims",
+        "factcheck:caveats",
+        "factcheck:related",
+    ):
         assert key not in review
     assert review["itemReviewed"] == {"@type": "Claim"}
 
@@ -211,7 +247,10 @@ def test_import_single_object(catalog: Catalog) -> None:
             "verdict": "true",
             "aliases": ["does ncmec run the cybertipline"],
             "answer": "Yes: NCMEC operates it.",
+            "claims": [{"text": "NCMEC operates the CyberTipline.", "citations": ["digest [1]", "notes"]}],
+            "caveats": ["Only one digest says so."],
             "tags": ["ncmec", "cybertipline"],
+            "related": ["rated-false", "how-it-works"],
             "reviewed": "2025-01-31",
         }
     ]
@@ -331,9 +370,10 @@ def test_import_empty_graph_is_empty() -> None:
 
 
 def test_yaml_quotes_verdicts_and_validates(catalog: Catalog) -> None:
-    entries = cr.from_claimreview(cr.export_document(catalog.entries, catalog))
-    text = cr.entries_to_yaml(entries, header="Imported for a test")
-    assert text.startswith("# Imported for a test\nentries:\n")
+    entries, sources = cr.read_claimreview(cr.export_document(catalog.entries, catalog, every_source=True))
+    text = cr.entries_to_yaml(entries, header="Imported for a test", sources=sources)
+    assert text.startswith("# Imported for a test\nsources:\n")
+    assert "\nentries:\n" in text
     for verdict in VERDICTS:
         assert f'verdict: "{verdict}"' in text
     loaded = load_yaml_text(text)
@@ -403,6 +443,142 @@ def test_export_import_round_trip(made: list[Entry], base_url: str) -> None:
     assert [_fields(e) for e in loaded.entries] == [_fields(e) for e in made]
 
 
+# Every field the data format has. Text may hold tabs and line breaks (the data allows them,
+# not other control characters); the loader strips each value, so the generator does too.
+_BODY = (
+    st.text(st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n\r"), min_size=1, max_size=60)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> tuple[Catalog, bool]:
+    """A valid catalog (entries and declared sources, some uncited) and whether it is complete enough for --strict."""
+    complete = draw(st.booleans())
+    source_ids = draw(st.lists(_SLUG_ID, min_size=1 if complete else 0, max_size=4, unique=True))
+    sources = {
+        sid: Source(
+            id=sid,
+            title=draw(_BODY),
+            **{key: draw(st.none() | _BODY) for key in ("kind", "file", "url", "outdated_warning", "limits")},
+        )
+        for sid in source_ids
+    }
+    citation = (
+        st.tuples(st.sampled_from(source_ids), st.lists(st.integers(0, 99), max_size=3)).map(
+            lambda c: c[0] + (" " + "".join(f"[{n}]" for n in c[1]) if c[1] else "")
+        )
+        if source_ids
+        else st.nothing()
+    )
+    citations = st.lists(citation, min_size=1 if complete else 0, max_size=3) if source_ids else st.just([])
+    claim = st.builds(Claim, text=_BODY, citations=citations.map(tuple))
+    ids = draw(st.lists(_SLUG_ID, min_size=1, max_size=4, unique=True))
+    made = [
+        Entry(
+            id=entry_id,
+            question=draw(_BODY),
+            claim=draw(_BODY.filter(lambda c: "?" not in c)),
+            verdict=draw(st.sampled_from(sorted(VERDICTS))),
+            aliases=tuple(draw(st.lists(_BODY, max_size=3))),  # repeats and the question itself allowed
+            answer=draw(_BODY if complete else st.none() | _BODY),
+            claims=tuple(draw(st.lists(claim, min_size=1 if complete else 0, max_size=3))),
+            caveats=tuple(draw(st.lists(_BODY, min_size=1 if complete else 0, max_size=3))),
+            tags=tuple(draw(st.lists(_TAG, max_size=4))),
+            related=tuple(draw(st.lists(st.sampled_from(ids), max_size=3))),
+            reviewed=draw(
+                st.dates().map(dt.date.isoformat) if complete else st.none() | st.dates().map(dt.date.isoformat)
+            ),
+        )
+        for entry_id in ids
+    ]
+    return Catalog(entries=tuple(made), sources=sources), complete
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(made=catalogs(), base_url=st.sampled_from([cr.DEFAULT_BASE_URL, "https://x.example/p?a=1", "http://h/"]))
+def test_export_then_import_is_lossless(made: tuple[Catalog, bool], base_url: str) -> None:
+    """Valid entries -> export -> JSON text -> import -> YAML -> the loader: the same entries and sources."""
+    catalog, complete = made
+    document = cr.export_document(catalog.entries, catalog, base_url, every_source=True)
+    assert_valid(document)
+    imported = cr.read_claimreview(json.loads(json.dumps(document, ensure_ascii=False)))
+    text = cr.entries_to_yaml(imported.entries, header="round trip", sources=imported.sources)
+    loaded = load_yaml_text(text, strict=complete)  # no problem at all, even under --strict when complete
+    assert as_data(loaded) == as_data(catalog)
+    # Standalone reviews carry their cited sources whole: the same entries, and the sources they cite.
+    alone = cr.read_claimreview([cr.to_claimreview(e, catalog, base_url) for e in catalog.entries])
+    assert alone.entries == imported.entries
+    cited = {s for e in catalog.entries for s in e.source_ids}
+    assert {s["id"]: s for s in alone.sources} == {s["id"]: s for s in imported.sources if s["id"] in cited}
+
+
+def _without_extension(value: Any) -> Any:
+    """What a consumer that ignores the extension sees: no factcheck:* property, a plain schema.org context."""
+    if isinstance(value, list):
+        return [_without_extension(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: (cr.SCHEMA_CONTEXT if k == "@context" else _without_extension(v))
+            for k, v in value.items()
+            if not k.startswith("factcheck:")
+        }
+    return value
+
+
+def test_export_is_plain_claimreview_without_the_extension(catalog: Catalog) -> None:
+    document = cr.export_document(catalog.entries, catalog, every_source=True)
+    plain = _without_extension(document)
+    assert_valid(plain)
+    [entry, *_] = cr.from_claimreview(plain)  # read as third-party ClaimReview: what schema.org carries
+    assert entry == {
+        "id": "tip-true",
+        "question": "Is the CyberTipline run by NCMEC?",
+        "claim": "NCMEC runs the CyberTipline.",
+        "verdict": "true",
+        "aliases": ["does ncmec run the cybertipline"],
+        "answer": "Yes: NCMEC operates it.",
+        "tags": ["ncmec", "cybertipline"],
+        "reviewed": "2025-01-31",
+    }
+    assert cr.read_claimreview(plain).sources == []  # a third-party citation is not a declared source
+
+
+def test_extension_is_read_under_any_prefix(catalog: Catalog) -> None:
+    """JSON-LD: the namespace, not the prefix's name, identifies the extension."""
+    text = json.dumps(cr.export_document(catalog.entries, catalog, every_source=True))
+    renamed = json.loads(text.replace('"factcheck:', '"fc:').replace('"factcheck": "', '"fc": "'))
+    assert "factcheck:" not in json.dumps(renamed)
+    assert cr.read_claimreview(renamed) == cr.read_claimreview(json.loads(text))
+
+
+def test_third_party_citations_and_lists_are_read_as_before() -> None:
+    """Without the extension: no sources, aliases repeating the title dropped, tags deduplicated."""
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": "Every IP is traced",
+        "name": "Every IP is traced",
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        "itemReviewed": {"@type": "Claim", "alternateName": ["Every IP is traced", "all IPs are traced"]},
+        "keywords": ["IP", "ip", "Police"],
+        "citation": [{"@type": "CreativeWork", "identifier": "their-source", "name": "Their source"}],
+        "factcheck:caveats": ["not read: the context does not declare the namespace"],
+    }
+    imported = cr.read_claimreview(review)
+    assert imported.sources == []
+    assert imported.entries == [
+        {"id": "every-ip-is-traced", "question": "Every IP is traced", "claim": "Every IP is traced",
+         "verdict": "false", "aliases": ["all IPs are traced"], "tags": ["ip", "police"]}
+    ]  # fmt: skip
+
+
+def test_yaml_refuses_a_source_without_a_title() -> None:
+    with pytest.raises(cr.ClaimReviewError, match="source 'x' is missing title"):
+        cr.entries_to_yaml([], sources=[{"id": "x"}])
+
+
 # ------------------------------------------------------------------ real data, when present
 
 
@@ -410,11 +586,12 @@ def test_export_import_round_trip(made: list[Entry], base_url: str) -> None:
 def test_real_data_exports_and_round_trips() -> None:
     catalog, problems = validate([REAL_DATA])
     assert catalog is not None, problems
-    document = cr.export_document(catalog.entries, catalog)
+    document = cr.export_document(catalog.entries, catalog, every_source=True)
     assert_valid(document)
-    loaded = load_yaml_text(cr.entries_to_yaml(cr.from_claimreview(json.loads(json.dumps(document)))))
-    assert [_fields(e) for e in loaded.entries] == [_fields(e) for e in catalog.entries]
-    for review in document["@graph"]:
+    imported = cr.read_claimreview(json.loads(json.dumps(document)))
+    loaded = load_yaml_text(cr.entries_to_yaml(imported.entries, sources=imported.sources))
+    assert as_data(loaded) == as_data(catalog)  # every field of every entry and every declared source
+    for review in reviews(document):
         assert len(review["claimReviewed"]) > 0
 
 
@@ -435,7 +612,7 @@ def test_cli_export_stdout(runner: CliRunner, data: Path) -> None:
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert_valid(document)
-    assert [r["identifier"] for r in document["@graph"]][:2] == ["tip-true", "rated-mostly-true"]
+    assert [r["identifier"] for r in reviews(document)][:2] == ["tip-true", "rated-mostly-true"]
     assert by_id(document)["tip-true"]["url"] == "https://checks.example.net/#tip-true"
     assert result.stderr == ""
 
@@ -443,7 +620,9 @@ def test_cli_export_stdout(runner: CliRunner, data: Path) -> None:
 def test_cli_export_selected_ids_in_order(runner: CliRunner, data: Path) -> None:
     result = invoke(runner, "export", "--data", str(data), "rated-false", "tip-true", "rated-false")
     assert result.exit_code == 0, result.stderr
-    assert [r["identifier"] for r in json.loads(result.stdout)["@graph"]] == ["rated-false", "tip-true"]
+    document = json.loads(result.stdout)
+    assert [r["identifier"] for r in reviews(document)] == ["rated-false", "tip-true"]
+    assert [n["identifier"] for n in document["@graph"][2:]] == ["digest", "notes"]  # what they cite, in data order
 
 
 def test_cli_export_unknown_id(runner: CliRunner, data: Path) -> None:
@@ -613,16 +792,38 @@ def test_import_then_export_is_stable(runner: CliRunner, data: Path, tmp_path: P
     yaml_path.write_text(invoke(runner, "import", "-", stdin=first).stdout, encoding="utf-8")
     second = invoke(runner, "export", "--data", str(yaml_path)).stdout
 
-    def norm(text: str) -> list[dict[str, Any]]:  # sources (citation) are not carried by an import
-        return [{k: v for k, v in r.items() if k != "citation"} for r in json.loads(text)["@graph"]]
+    assert json.loads(second) == json.loads(first)  # sources included
 
-    assert norm(second) == norm(first)
+
+def test_cli_round_trip_of_the_bundled_data_is_lossless(runner: CliRunner, tmp_path: Path) -> None:
+    """export -o, import, validate --strict: the imported file shows and lists exactly as the bundled data."""
+    exported = tmp_path / "claimreview.json"
+    assert invoke(runner, "export", "-o", str(exported)).exit_code == 0
+    result = invoke(runner, "import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    imported = tmp_path / "imported.yaml"
+    imported.write_text(result.stdout, encoding="utf-8")
+    checked = invoke(runner, "validate", "--strict", str(imported))
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr == ""
+    listed = invoke(runner, "list", "--json")
+    items = json.loads(listed.stdout)
+    assert items and json.loads(invoke(runner, "list", "--json", "--data", str(imported)).stdout) == items
+    for command in (["sources", "--json"], ["list"]):
+        assert invoke(runner, *command, "--data", str(imported)).stdout == invoke(runner, *command).stdout, command
+    for item in items:
+        for fmt in ("json", "text"):
+            original = invoke(runner, "show", "-f", fmt, item["id"])
+            again = invoke(runner, "show", "-f", fmt, "--data", str(imported), item["id"])
+            assert original.exit_code == again.exit_code == 0
+            assert again.stdout == original.stdout, (item["id"], fmt)
 
 
 def test_export_looks_ids_up_like_show(runner: CliRunner) -> None:
     """Every command goes through the engine: an id in capitals works for export as for show."""
     result = runner.invoke(app, ["export", "ISP-LOG-RETENTION"])
     assert result.exit_code == 0, result.output
-    assert [r["identifier"] for r in json.loads(result.stdout)["@graph"]] == ["isp-log-retention"]
+    assert [r["identifier"] for r in reviews(json.loads(result.stdout))] == ["isp-log-retention"]
     missing = runner.invoke(app, ["export", "isp-log-retension"])
     assert missing.exit_code == 1 and "isp-log-retention" in missing.stderr

@@ -100,7 +100,8 @@ def invoke(runner: CliRunner, *args: str, stdin: str | None = None):
 
 
 @pytest.mark.parametrize(
-    "name", ["answer.schema.json", "entry.schema.json", "list.schema.json", "claimreview.schema.json"]
+    "name",
+    ["answer.schema.json", "entry.schema.json", "list.schema.json", "claimreview.schema.json", "sources.schema.json"],
 )
 def test_schemas_are_valid_draft_2020_12(name: str) -> None:
     schema(name)
