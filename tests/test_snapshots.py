@@ -42,3 +42,18 @@ def test_terminal_view_matches_its_snapshot(view: str, color: str, columns: int)
             pytest.fail(f"missing snapshot {path.name}: run with UPDATE_SNAPSHOTS=1 and commit it")
         path.write_text(shown, encoding="utf-8")
     assert shown == path.read_text(encoding="utf-8"), f"{path.name} changed: review, then update the snapshots"
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_a_narrow_terminal_keeps_list_items_indented_and_citation_groups_whole(columns: int) -> None:
+    result = CliRunner().invoke(
+        app, ["show", "police-trace-every-ip", "--color", "always"], env={"COLUMNS": str(columns)}
+    )
+    lines = [line.replace("\x1b[36m", "").replace("\x1b[0m", "") for line in result.stdout.splitlines()]
+    start = next(i for i, line in enumerate(lines) if "Supporting claims" in line) + 1
+    claims = lines[start : lines.index("", start)]
+    assert claims[0].startswith(" 1. ")
+    for line in claims:
+        assert line[:4].strip() == "" or line[:4].strip().rstrip(".").isdigit(), line  # marker or indent
+        assert len(line) <= columns
+        assert line.count("[ip-tracing") == line.count("]]") + line.count("[ip-tracing]"), line  # a group is whole
