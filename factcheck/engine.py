@@ -7,10 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from factcheck.errors import Problem, UnknownEntryError
-from factcheck.match import DecisionModel, Encoder, Index, Lexicon, build_index, decide, rank
+from factcheck.match import DecisionModel, Encoder, Index, Lexicon, build_index, decide, rank, segments
 from factcheck.model import Answer, Catalog, Entry, Status
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
+from factcheck.text import looks_non_english
 
 
 class Engine:
@@ -67,7 +68,12 @@ class Engine:
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)
+        answered_part, other_part, other_id = self._other_part(query, entry.id) if entry else (None, None, None)
         return Answer(
+            not_english=looks_non_english(query),
+            answered_part=answered_part,
+            other_part=other_part,
+            other_part_id=other_id,
             resources=self.policy.resources if offer else (),
             opposite_wording=entry is not None and is_opposite(query, entry.claim),
             query=query,
@@ -77,6 +83,21 @@ class Engine:
             candidates=tuple(candidates[:top]),
             close_call=decision.close_call,
         )
+
+    def _other_part(self, query: str, answered: str) -> tuple[str | None, str | None, str | None]:
+        """For a question of several parts: the part `answered` answers, and another part that
+        a different entry would answer confidently on its own (with that entry), else Nones."""
+        parts = segments(query)
+        if not parts:
+            return None, None, None
+        tops = [(part, rank(part, self.index, top=1, encoder=static_encoder)[0]) for part in parts]
+        mine = [part for part, best in tops if best.id == answered]
+        others = [(best.score, part, best.id) for part, best in tops if best.id != answered]
+        others = [o for o in others if o[0] >= self.index.model.threshold]
+        if not mine or not others:
+            return None, None, None
+        _, part, other_id = max(others, key=lambda o: o[0])
+        return mine[0], part, other_id
 
     def show(self, entry_id: str) -> Entry:
         entry = self.catalog.get(entry_id) or self.catalog.get(entry_id.strip().lower())  # ids are lowercase

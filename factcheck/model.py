@@ -238,3 +238,9 @@ class Answer(NamedTuple):
     # Channels shown with the result: every channel when declined (help first for "help"),
     # and the reporting and help channels when an unanswered question seeks to report or get help.
     resources: tuple[Resource, ...] = ()
+    not_english: bool = False  # the question looks written in another language (the data is English)
+    # A question of several parts, answered for one of them while another part, on its own,
+    # is answered by a different entry: the part answered, the other part, and that entry.
+    answered_part: str | None = None
+    other_part: str | None = None
+    other_part_id: str | None = None

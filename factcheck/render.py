@@ -186,6 +186,22 @@ def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
     asked.append(shorten(clean(answer.query)), style="dim italic")
     asked.append(f"  (matched this fact-check, score {answer.score:g})", style="dim")
     _print(console, asked)
+    if answer.answered_part and answer.other_part:
+        _print(
+            console,
+            Text(
+                f'Your question has more than one part; this answers: "{shorten(clean(answer.answered_part), 80)}"',
+                style="yellow",
+            ),
+        )
+        _print(
+            console,
+            Text(
+                f'For "{shorten(clean(answer.other_part), 80)}", see: factcheck show {answer.other_part_id}',
+                style="yellow",
+            ),
+        )
+    _language_note(console, answer)
     others = [c for c in answer.candidates if c.id != answer.entry.id]
     if answer.close_call and others:
         _print(console, Text("Another entry was nearly as close; did you mean:", style="yellow"))
@@ -194,10 +210,21 @@ def answer_view(console: Console, answer: Answer, catalog: Catalog) -> None:
     entry_view(console, answer.entry, catalog, header=False)
 
 
+def _language_note(console: Console, answer: Answer) -> None:
+    if answer.not_english:
+        _print(
+            console,
+            Text(
+                "Note: the fact-checks are in English; this question looks written in another language.", style="yellow"
+            ),
+        )
+
+
 def no_match_view(console: Console, answer: Answer) -> None:
     line = Text("No confident match for: ", style="bold")
     line.append(shorten(clean(answer.query)))
     _print(console, line)
+    _language_note(console, answer)
     # Scores are the chance a candidate answers the question; a near miss can be low and still the right topic.
     nearest = sorted((c for c in answer.candidates if c.score >= SUGGEST_FLOOR), key=lambda c: -c.score)
     if nearest:

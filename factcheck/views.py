@@ -111,6 +111,10 @@ def answer_dict(answer: Answer, catalog: Catalog) -> dict[str, Any]:
         "message": answer.safety_message,
         "resources": [resource_dict(r) for r in answer.resources],
         "decline_kind": answer.safety_kind,
+        "not_english": answer.not_english,
+        "answered_part": answer.answered_part,
+        "other_part": answer.other_part,
+        "other_part_id": answer.other_part_id,
     }
 
 

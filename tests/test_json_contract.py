@@ -59,7 +59,8 @@ ANSWER_KEYS = {
     "query", "status", "score", "close_call", "opposite_wording",
     "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
     "claims", "caveats", "tags", "related", "reviewed", "sources", "outdated", "outdated_warning",
-    "candidates", "message", "resources", "decline_kind",
+    "candidates", "message", "resources", "decline_kind", "not_english", "answered_part", "other_part",
+    "other_part_id",
 }  # fmt: skip
 ENTRY_KEYS = {
     "id", "question", "claim", "verdict", "verdict_label", "verdict_meaning", "answer", "aliases",
