@@ -167,6 +167,49 @@ def _slot_path(directory: Path, slot: str) -> Path:
     return directory / f"engine-{slot}.pickle"
 
 
+def _part_path(directory: Path, name: str, key: Key) -> Path:
+    return directory / f"{name}-{key.digest[:40]}.pickle"
+
+
+def load_part(name: str, key: Key | None) -> bytes | None:
+    """A pickled part shared by every data set (the compiled safety policy), stored under `key`; else None.
+
+    Returned as bytes, not unpickled: the engine keeps it as it is until a query needs it.
+    """
+    directory = cache_dir()
+    if key is None or directory is None:
+        return None
+    try:
+        with open(_part_path(directory, name, key), "rb") as handle:
+            if hasattr(os, "geteuid") and os.fstat(handle.fileno()).st_uid != os.geteuid():
+                return None
+            header = pickle.load(handle)
+            if header != (_MAGIC, name, key.digest):
+                return None
+            blob = handle.read()
+    except Exception:
+        return None
+    return blob if isinstance(blob, bytes) and blob else None
+
+
+def store_part(name: str, key: Key | None, blob: bytes) -> None:
+    """Save a part for `load_part`; never raises."""
+    directory = cache_dir()
+    if key is None or directory is None:
+        return
+    from factcheck.files import write_atomically
+
+    def write(handle: BinaryIO) -> None:
+        pickle.dump((_MAGIC, name, key.digest), handle, protocol=-1)
+        handle.write(blob)
+
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomically(_part_path(directory, name, key), write, keep_mode=False, durable=False)
+    except Exception:
+        pass
+
+
 def load(key: Key | None, kind: type[T]) -> T | None:
     """The cached object for `key` if it is there, intact, ours and a `kind`; else None."""
     directory = cache_dir()
@@ -217,22 +260,26 @@ def store(key: Key | None, value: object, paths: Sequence[Path]) -> None:
 
 
 def _prune(directory: Path) -> None:
-    """Keep the MAX_SLOTS newest engines; drop temporary files a killed writer left over an hour ago."""
+    """Keep the MAX_SLOTS newest engines (and policies); drop temporary files a killed writer left over an hour ago."""
     import time
 
-    slots: list[tuple[float, str]] = []
+    kept: dict[str, list[tuple[float, str]]] = {"engine-": [], "policy-": []}
     with os.scandir(directory) as found:
         for entry in found:
             try:
                 mtime = entry.stat(follow_symlinks=False).st_mtime
-                if entry.name.startswith("engine-") and entry.name.endswith(".pickle"):
-                    slots.append((mtime, entry.path))
-                elif entry.name.startswith(".engine-") and entry.name.endswith(".tmp") and mtime < time.time() - 3600:
-                    os.unlink(entry.path)
+                name = entry.name
+                prefix = name[: name.find("-") + 1]
+                if prefix in kept and name.endswith(".pickle"):
+                    kept[prefix].append((mtime, entry.path))
+                elif name[:1] == "." and name[1:].startswith(tuple(kept)) and name.endswith(".tmp"):
+                    if mtime < time.time() - 3600:
+                        os.unlink(entry.path)
             except OSError:
                 continue
-    for _, path in sorted(slots, reverse=True)[MAX_SLOTS:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+    for slots in kept.values():
+        for _, path in sorted(slots, reverse=True)[MAX_SLOTS:]:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass

@@ -75,13 +75,14 @@ def _kind(node: Node) -> str:
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CORE = "tag:yaml.org,2002:"
+_STR_TAG = _CORE + "str"
 _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 # Tags plain YAML may carry, explicitly or as resolved; anything else (!!python/..., !custom) is refused.
 _PLAIN_TAGS = _SCALAR_TAGS | {_CORE + t for t in ("binary", "map", "omap", "pairs", "set", "seq", "merge", "value")}
 
 
 def _scalar(node: Node) -> object:
-    if node.tag not in _SCALAR_TAGS:
+    if node.tag not in _SCALAR_TAGS or (node.tag == _STR_TAG and type(node) is ScalarNode):  # text: as it is
         return node.value
     try:
         return _CONSTRUCTOR.construct_object(node)
@@ -339,17 +340,26 @@ def _decode(path: Path, report: _FileReport) -> str | None:
     return text
 
 
-def _check_depth(text: str) -> int | None:
-    """Line of the first collection nested deeper than MAX_DEPTH (libyaml's parser is not recursive)."""
+def _scan(text: str) -> tuple[int | None, bool]:
+    """One pass over the parser's events, before composing: the line of the first collection
+    nested deeper than MAX_DEPTH (libyaml composes recursively: a deeply nested document would
+    crash it), and whether any node carries a tag that is not plain YAML (found by `_foreign_tags`).
+    """
     depth = 0
+    foreign = False
+    collection_start, collection_end, node_event = yaml.CollectionStartEvent, yaml.CollectionEndEvent, yaml.NodeEvent
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark.line + 1 if event.start_mark else 1
-        elif isinstance(event, yaml.CollectionEndEvent):
+        if isinstance(event, node_event):
+            tag = getattr(event, "tag", None)  # None on aliases and on untagged nodes
+            if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+                foreign = True
+            if isinstance(event, collection_start):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (event.start_mark.line + 1 if event.start_mark else 1), foreign
+        elif isinstance(event, collection_end):
             depth -= 1
-    return None
+    return None, foreign
 
 
 def _foreign_tags(root: Node) -> Iterable[Node]:
@@ -387,7 +397,7 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
         return [], []
     name = str(path)
     try:
-        too_deep = _check_depth(text)
+        too_deep, tagged = _scan(text)
         if too_deep is not None:
             report.error(name, too_deep, f"YAML is nested more than {MAX_DEPTH} levels deep")
             return [], []
@@ -406,7 +416,7 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
     if root is None:
         report.error(name, 1, "file is empty; expected a mapping with an 'entries:' list")
         return [], []
-    foreign = list(_foreign_tags(root))
+    foreign = list(_foreign_tags(root)) if tagged else []
     if foreign:  # refused outright: never construct, never use the rest of a file that tries
         for node in sorted(foreign, key=_line):
             tag = node.tag.replace(_CORE, "!!", 1)
@@ -501,7 +511,11 @@ def validate(paths: Sequence[Path], strict: bool = False) -> tuple[Catalog | Non
     entries: list[Entry] = []
     sources: list[tuple[Source, str, int]] = []
     for path in paths:
-        file_entries, file_sources = read_file(path, report)
+        try:
+            file_entries, file_sources = read_file(path, report)
+        finally:  # the constructor remembers every node it built: let the file's nodes go
+            _CONSTRUCTOR.constructed_objects.clear()
+            _CONSTRUCTOR.recursive_objects.clear()
         entries += file_entries
         sources += [(source, str(path), line) for source, line in file_sources]
     declared = check_references(entries, sources, report)

@@ -51,8 +51,9 @@ class Engine:
     def __reduce__(self) -> tuple[object, ...]:
         import _pickle
 
-        blobs = tuple(_pickle.dumps(part, protocol=5) for part in (self.index, self.policy))
-        return (_engine_from_blobs, (self.catalog, *blobs, self.warnings))
+        index = self._index_blob or _pickle.dumps(self.index, protocol=5)
+        policy = self._policy_blob or _pickle.dumps(self.policy, protocol=5)
+        return (_engine_from_blobs, (self.catalog, index, policy, self.warnings))
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
         """Answer one question; the safety check runs before any matching."""
@@ -170,14 +171,35 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     if engine is not None:
         return engine
     from factcheck import catalog as catalog_mod
-    from factcheck.safety_data import load_policy
 
     with cache.gc_paused():
         catalog, warnings = catalog_mod.load(paths)
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
-        policy = load_policy(cache.bundled_data_path("safety.yaml"))
         model = load_decision_model(cache.bundled_data_path("decision.json"))
         index = build_index(catalog.entries, lexicon, model, static_encoder())
+    policy, policy_blob = _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
+    engine._policy_blob = policy_blob
     cache.store(key, engine, paths)
     return engine
+
+
+def _compiled_policy() -> tuple[SafetyPolicy | None, bytes]:
+    """The safety policy, compiled once per version of the rules and the code, not once per data set.
+
+    (None, its pickle) when the cache has it; else (the policy, its pickle), stored for the next build.
+    """
+    import _pickle
+
+    from factcheck import cache
+
+    key = cache.cache_key(())  # the bundled inputs (rules, classifier, lexicon...) and the code, no data
+    blob = cache.load_part("policy", key)
+    if blob is not None:
+        return None, blob
+    from factcheck.safety_data import load_policy
+
+    policy = load_policy(cache.bundled_data_path("safety.yaml"))
+    blob = _pickle.dumps(policy, protocol=5)
+    cache.store_part("policy", key, blob)
+    return policy, blob

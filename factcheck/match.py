@@ -17,7 +17,6 @@ import itertools
 import math
 import re
 from array import array
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -89,6 +88,8 @@ _SEGMENT = re.compile(r"(?<=[.!?])\s+|[\n;]+|:\s+|\s[-\u2013\u2014]\s|,\s*(?=(?:
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD_KEEP_LINES = re.compile(r"[^\w\n]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _UNDERSCORE = re.compile(r"_+")
 
 
@@ -174,21 +175,25 @@ def stem_all(words: Sequence[str]) -> list[str]:
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'."""
     longest_from = lexicon.longest_from
-    if not longest_from:
+    starts = [i for i, word in enumerate(words) if word in longest_from]  # only these can begin a variant
+    if not starts:
         return words
     out: list[str] = []
     i, count = 0, len(words)
-    while i < count:
-        longest = longest_from.get(words[i], 0)
-        for size in range(min(longest, count - i), 0, -1):
-            target = lexicon.synonyms.get(tuple(words[i : i + size]))
+    for start in starts:
+        if start < i:  # inside a phrase already replaced
+            continue
+        out.extend(words[i:start])
+        for size in range(min(longest_from[words[start]], count - start), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[start : start + size]))
             if target is not None:
                 out.extend(target)
-                i += size
+                i = start + size
                 break
         else:
-            out.append(words[i])
-            i += 1
+            out.append(words[start])
+            i = start + 1
+    out.extend(words[i:])
     return out
 
 
@@ -292,32 +297,80 @@ class Index(NamedTuple):
         return [line.split(" ") for line in self.phrasings[doc].split("\n") if line]
 
 
-def _entry_texts(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[list[str]], list[str]]:
+def normalise_each(texts: Sequence[str]) -> list[str]:
+    """`normalise` of each text, the same words, with one pass of each expression over them all.
+
+    The texts are joined by newlines, which no step crosses or changes (every other
+    character outside a word becomes a space), so each line is its text normalised. A text
+    with a newline of its own is normalised alone.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return [normalise(text) for text in texts]
+    joined = _URL.sub(" ", joined)
+    joined = _CAMEL.sub(" ", joined)
+    if not joined.isascii():  # ASCII characters are unchanged and end any combining sequence
+        joined = _NON_ASCII.sub(_fold_accents, joined)
+    joined = joined.casefold().replace("'", "").replace("\u2019", "")
+    joined = _UNDERSCORE.sub(" ", _NON_WORD_KEEP_LINES.sub(" ", joined))
+    return [line.strip() for line in joined.split("\n")] if texts else []
+
+
+def _fold_accents(match: re.Match[str]) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", match.group()) if not unicodedata.combining(c))
+
+
+class _Stems:
+    """Each distinct word stemmed once: a data set repeats most of its words in every entry."""
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def __call__(self, words: list[str]) -> list[str]:
+        known = self.known
+        try:
+            return [known[w] for w in words]
+        except KeyError:
+            new = list({w: None for w in words if w not in known})
+            known.update(zip(new, stem_all(new), strict=True))
+            return [known[w] for w in words]
+
+
+def _entry_words(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[list[str]], list[str]]:
     """Content words of each phrasing (question, aliases), and of the body; records raw words in `known`."""
-
-    def words_of(text: str) -> list[str]:
-        raw = normalise(text).split()
+    phrasings = (entry.question, *entry.aliases)
+    body = (entry.answer or "", *(c.text for c in entry.claims), " ".join(entry.tags), entry.id.replace("-", " "))
+    out = []
+    for text in normalise_each((*phrasings, *body)):
+        raw = text.split()
         known.update(raw)
-        return content_words(raw, lexicon)
-
-    phrasings = [words_of(text) for text in (entry.question, *entry.aliases)]
-    body = [entry.answer or "", *(c.text for c in entry.claims), " ".join(entry.tags)]
-    body.append(entry.id.replace("-", " "))
-    return phrasings, [w for text in body for w in words_of(text)]
+        out.append(content_words(raw, lexicon))
+    return out[: len(phrasings)], [w for words in out[len(phrasings) :] for w in words]
 
 
 def build_index(
     entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel | None = None, encoder: Encoder | None = None
 ) -> Index:
-    """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups."""
-    bags: list[dict[str, float]] = []
+    """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups.
+
+    Built in two passes over flat arrays (term ids and weights of every entry, in order),
+    not a dictionary per entry: a million entries' bags as dicts took gigabytes.
+    """
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
     phrasing_lines: list[str] = []
+    entry_terms: list[str] = []
+    stems_of = _Stems()
+    term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
+    bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
     for entry in entries:
-        phrasing_words, body_words = _entry_texts(entry, lexicon, known)
+        phrasing_words, body_words = _entry_words(entry, lexicon, known)
         surface = [w for p in phrasing_words for w in p] + body_words
-        stems = stem_all(surface)
+        stems = stems_of(surface)
         stem_of = dict(zip(surface, stems, strict=True))
         phrasing_lines.append("\n".join(" ".join(sorted({stem_of[w] for w in p})) for p in phrasing_words if p))
         bag: dict[str, float] = {}
@@ -326,34 +379,43 @@ def build_index(
             bag[stem] = bag.get(stem, 0.0) + PHRASING_WEIGHT
         for stem in stems[split:]:
             bag[stem] = bag.get(stem, 0.0) + BODY_WEIGHT
-        bags.append(bag)
-    n = max(len(bags), 1)
-    lengths = [sum(bag.values()) for bag in bags]
+        bag_ids.extend([term_ids.setdefault(stem, len(term_ids)) for stem in bag])
+        bag_tfs.extend(bag.values())
+        bag_ends.append(len(bag_ids))
+        lengths.append(sum(bag.values()))
+        entry_terms.append(" ".join(sorted(bag)))
+    n = max(len(entries), 1)
     avg_length = (sum(lengths) / n) or 1.0
-    df: Counter[str] = Counter(term for bag in bags for term in bag)
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for doc, (bag, length) in enumerate(zip(bags, lengths, strict=True)):
-        norm = K1 * (1 - B + B * length / avg_length)
-        for term, tf in bag.items():
-            postings.setdefault(term, []).append((doc, idf[term] * tf * (K1 + 1) / (tf + norm)))
-    slots = {term: slot for slot, term in enumerate(postings)}
+    df = [0] * len(term_ids)
+    for term in bag_ids:
+        df[term] += 1
+    idfs = array("d", (math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df))
     offsets = array("I", [0])
-    docs, impacts = array("I"), array("d")
-    for entries_of_term in postings.values():
-        docs.extend(d for d, _ in entries_of_term)
-        impacts.extend(i for _, i in entries_of_term)
-        offsets.append(len(docs))
+    for d in df:
+        offsets.append(offsets[-1] + d)
+    cursor = list(offsets[:-1])
+    docs = array("I", [0]) * len(bag_ids)
+    impacts = array("d", [0.0]) * len(bag_ids)
+    start = 0
+    for doc, (end, length) in enumerate(zip(bag_ends, lengths, strict=True)):
+        norm = K1 * (1 - B + B * length / avg_length)
+        for term, tf in zip(bag_ids[start:end], bag_tfs[start:end], strict=True):
+            at = cursor[term]
+            cursor[term] = at + 1
+            docs[at] = doc
+            impacts[at] = idfs[term] * tf * (K1 + 1) / (tf + norm)
+        start = end
+    del bag_ids, bag_tfs, cursor
     return Index(
         ids=tuple(e.id for e in entries),
         questions=tuple(e.question for e in entries),
-        slots=slots,
-        idfs=array("d", (idf[t] for t in postings)),
+        slots=term_ids,
+        idfs=idfs,
         offsets=offsets,
         docs=docs,
         impacts=impacts,
         phrasings=tuple(phrasing_lines),
-        terms=tuple(" ".join(sorted(bag)) for bag in bags),
+        terms=tuple(entry_terms),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         known=frozenset(known),
         vocabulary=tuple(sorted(known)),

@@ -1,0 +1,115 @@
+"""What keeps large data fast must not change a single answer (issue 17).
+
+No timing here: bench/scale.py measures it. These check that each shortcut computes
+exactly what the plain code does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from factcheck import cache, catalog, engine, match
+from factcheck.cli import app
+from factcheck.match import Lexicon, apply_synonyms, normalise, normalise_each, stem_all
+from tests.helpers import MINI_YAML, write
+
+LEXICON = Lexicon.create(
+    {("child", "porn"): ("csam",), ("cp",): ("csam",), ("cops",): ("police",), ("law", "enforcement"): ("police",)},
+    frozenset({"the", "a"}),
+)
+PIECE = st.sampled_from(
+    [*"abcXY z_'\u2019.-\t\r\n#:/@éÉﬁ\u0301Σς0", "http://x.org/a", "www.", "pic.twitter.com/", "camelCase"]
+)
+TEXT = st.lists(PIECE, max_size=12).map("".join)
+
+
+@given(st.lists(TEXT, max_size=6))
+def test_normalise_each_is_normalise_of_each(texts: list[str]) -> None:
+    assert normalise_each(texts) == [normalise(t) for t in texts]
+
+
+def _greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The plain algorithm: at each word, the longest variant starting there."""
+    out, i = [], 0
+    while i < len(words):
+        for size in range(min(lexicon.longest_from.get(words[i], 0), len(words) - i), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[i : i + size]))
+            if target is not None:
+                out.extend(target)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+@given(st.lists(st.sampled_from(["child", "porn", "cp", "cops", "law", "enforcement", "the", "x"]), max_size=12))
+def test_synonyms_skip_to_the_words_that_begin_a_variant(words: list[str]) -> None:
+    assert apply_synonyms(words, LEXICON) == _greedy_synonyms(words, LEXICON)
+
+
+def test_each_distinct_word_is_stemmed_once_with_the_same_stems() -> None:
+    stems = match._Stems()
+    words = "running runs ran running investigators investigated".split()
+    assert stems(words) == stem_all(words)
+    assert stems(words[::-1]) == stem_all(words[::-1])
+    assert set(stems.known) == set(words)
+
+
+def test_the_yaml_constructor_forgets_each_file_it_read(mini_data: Path) -> None:
+    loaded, _ = catalog.load([mini_data])
+    assert loaded.get("police-trace-every-ip") is not None
+    assert not catalog._CONSTRUCTOR.constructed_objects  # no node of the file stays alive
+
+
+def test_a_foreign_tag_is_still_refused_after_the_single_scan(tmp_path: Path) -> None:
+    path = write(tmp_path, MINI_YAML.replace("verdict: unproven", "verdict: !custom unproven"))
+    found, problems = catalog.validate([path])
+    assert found is None
+    assert [(p.line, p.message) for p in problems] == [
+        (39, "YAML tag '!custom' is not allowed; data files are plain YAML")
+    ]
+
+
+def test_the_safety_rules_are_compiled_once_for_every_data_set(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[int] = []
+    from factcheck import safety_data
+
+    real = safety_data.load_policy
+
+    def counting(path: Path):  # type: ignore[no-untyped-def]
+        compiled.append(1)
+        return real(path)
+
+    monkeypatch.setattr(safety_data, "load_policy", counting)
+    first = write(tmp_path, MINI_YAML, "first.yaml")
+    second = write(tmp_path, MINI_YAML.replace("cops track", "officers track"), "second.yaml")
+    outputs = []
+    for path in (first, second):
+        result = runner.invoke(app, ["ask", "--json", "--data", str(path), "do police trace every IP?"])
+        assert result.exit_code == 0, result.output
+        outputs.append(json.loads(result.output)["id"])
+    declined = runner.invoke(app, ["ask", "--json", "--data", str(second), "where can I find csam"])
+    assert declined.exit_code == 1 and '"status": "declined"' in declined.output
+    assert compiled == [1]  # the second data set reused the first one's compiled rules
+    directory = cache.cache_dir()
+    assert directory is not None and len(list(directory.glob("policy-*.pickle"))) == 1
+    assert outputs == ["police-trace-every-ip"] * 2
+
+
+def test_an_engine_built_with_a_cached_policy_answers_as_one_built_without(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = ("do police trace every IP?", "where can I find csam", "i need help, i have urges")
+    cached = [engine.open_engine([mini_data]).ask(q) for q in questions]
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    assert [engine.open_engine([mini_data]).ask(q) for q in questions] == cached
