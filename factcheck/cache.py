@@ -146,15 +146,22 @@ def _inputs(paths: Sequence[Path]) -> tuple[FileIdentity, ...]:
     return files + tuple(_file_identity(bundled_data_path(n), n not in GENERATED_INPUTS) for n in BUNDLED_INPUTS)
 
 
-def cache_key(paths: Sequence[Path]) -> Key | None:
-    """The key for these data paths; None when caching is off or an input cannot be read (the build reports it)."""
+def cache_key(paths: Sequence[Path], named_as: Sequence[Path] | None = None) -> Key | None:
+    """The key for these data files; None when caching is off or an input cannot be read (the build reports it).
+
+    `named_as`: the paths as the user named them (a directory for its files), which name the
+    slot, so that a file added to a directory replaces the directory's engine, not adds one.
+    """
     if cache_dir() is None:
         return None
     try:
         inputs = _inputs(paths)
+        # the data paths, as given and resolved, name the slot
+        named = [f[:2] for f in inputs[: -len(BUNDLED_INPUTS)]]
+        if named_as is not None and list(named_as) != list(paths):
+            named = [(str(p), str(p.resolve())) for p in named_as]
     except (OSError, ValueError):  # missing, unreadable, a directory, a NUL in the name
         return None
-    named = [f[:2] for f in inputs[: -len(BUNDLED_INPUTS)]]  # the data paths, as given and resolved, name the slot
     slot = blake2b(repr(named).encode(), digest_size=12).hexdigest()
     everything = (
         _MAGIC, CACHE_FORMAT, factcheck.__version__, sys.version, sys.implementation.cache_tag,

@@ -15,7 +15,13 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from factcheck.config import MAX_FILE_BYTES, SLUG, bundled_data_path, data_paths_from_env  # noqa: F401 (re-exported)
+from factcheck.config import (  # noqa: F401 (re-exported)
+    MAX_FILE_BYTES,
+    SLUG,
+    bundled_data_path,
+    data_paths_from_env,
+    expand_data_paths,
+)
 from factcheck.errors import DataError, Problem
 from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, Verdict, parse_citation
 from factcheck.text import first_control
@@ -335,9 +341,84 @@ def _decode(path: Path, report: _FileReport) -> str | None:
         report.error(name, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         return None
     if not text.strip():
-        report.error(name, 1, "file is empty; expected a mapping with an 'entries:' list")
+        expected = "one JSON object (an entry) per line" if _is_jsonl(path) else "a mapping with an 'entries:' list"
+        report.error(name, 1, f"file is empty; expected {expected}")
         return None
     return text
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() == ".jsonl"
+
+
+def _json_node(value: object, mark: yaml.Mark, depth: int = 0) -> Node:
+    """A JSON value as the node YAML would compose for it, every node marked with the line's position."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    if isinstance(value, _JsonPairs):  # before list: it is one
+        pairs = [(ScalarNode(_STR_TAG, k, mark, mark), _json_node(v, mark, depth + 1)) for k, v in value]
+        return MappingNode(_CORE + "map", pairs, mark, mark)
+    if isinstance(value, list):
+        return SequenceNode(_CORE + "seq", [_json_node(v, mark, depth + 1) for v in value], mark, mark)
+    if isinstance(value, str):
+        return ScalarNode(_STR_TAG, value, mark, mark)
+    if isinstance(value, bool):
+        return ScalarNode(_CORE + "bool", "true" if value else "false", mark, mark)
+    if value is None:
+        return ScalarNode(_CORE + "null", "null", mark, mark)
+    if isinstance(value, int):
+        return ScalarNode(_CORE + "int", str(value), mark, mark)
+    return ScalarNode(_CORE + "float", repr(value), mark, mark)
+
+
+class _JsonPairs(list):  # type: ignore[type-arg]
+    """A JSON object's (key, value) pairs in order, duplicates kept (json would keep only the last)."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def read_jsonl(path: Path, report: _FileReport) -> list[Entry]:
+    """Parse a JSON Lines file: one entry (an object with the fields of a YAML entry) per non-blank line."""
+    import json
+
+    text = _decode(path, report)
+    if text is None:
+        return []
+    name = str(path)
+    reader = _Reader(name, report)
+    entries = []
+    try:
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line, object_pairs_hook=_JsonPairs)
+            except RecursionError:
+                report.error(name, number, f"JSON is nested more than {MAX_DEPTH} levels deep")
+                continue
+            except ValueError as exc:
+                where = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+                message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                report.error(name, number, f"invalid JSON: {message}{where}; each line must be one entry object")
+                continue
+            if not isinstance(value, _JsonPairs):
+                kind = "a list" if isinstance(value, list) else "text" if isinstance(value, str) else "a value"
+                report.error(name, number, f"each line must be a JSON object (an entry), got {kind}")
+                continue
+            try:
+                node = _json_node(value, yaml.Mark(name, 0, number - 1, 0, None, 0))
+            except _TooDeep:
+                report.error(name, number, f"JSON is nested more than {MAX_DEPTH} levels deep")
+                continue
+            entry = reader.entry(node)
+            if entry is not None:
+                entries.append(entry)
+    except _TooLarge:
+        report.error(name, 1, f"file holds more than {MAX_NODES:,} values")
+        return []
+    return entries
 
 
 def _scan(text: str) -> tuple[int | None, bool]:
@@ -391,7 +472,9 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 
 def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[Source, int]]]:
-    """Parse one file into entries and sources; problems go to `report`."""
+    """Parse one file (YAML, or JSON Lines when named *.jsonl) into entries and sources; problems go to `report`."""
+    if _is_jsonl(path):
+        return read_jsonl(path, report), []
     text = _decode(path, report)
     if text is None:
         return [], []
@@ -506,8 +589,9 @@ def check_strict(entries: Sequence[Entry], report: _FileReport) -> None:
 
 
 def validate(paths: Sequence[Path], strict: bool = False) -> tuple[Catalog | None, list[Problem]]:
-    """Read and check files; returns the catalog (None if any error) and every problem."""
+    """Read and check files (a directory: its data files); returns the catalog (None if any error) and every problem."""
     report = _FileReport()
+    paths, report.problems = expand_data_paths(paths)
     entries: list[Entry] = []
     sources: list[tuple[Source, str, int]] = []
     for path in paths:

@@ -123,8 +123,8 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        help="Data file to use instead of the bundled one (repeatable; default: $FACTCHECK_DATA, "
-        "a path list, else the bundled data).",
+        help="Data file (YAML, or *.jsonl: one entry a line) or directory of them to use instead of the bundled "
+        "data (repeatable; default: $FACTCHECK_DATA, a path list, else the bundled data).",
         show_default=False,
     ),
 ]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+from factcheck.errors import Problem
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -22,6 +25,35 @@ def bundled_data_path(name: str = "claims.yaml") -> Path:
     if packaged.is_file():
         return packaged
     return _PACKAGE_DIR.parent / "data" / name
+
+
+# What `--data DIR` reads from a directory: YAML files and JSON Lines files (one entry a line).
+DATA_SUFFIXES = (".yaml", ".yml", ".jsonl")
+
+
+def expand_data_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files as named, and each directory's data files (DATA_SUFFIXES, not hidden, by name, not
+    recursive) in its place; a path named twice is read once. Problems: a directory that cannot
+    be listed or holds no data file (a missing file is the loader's to report)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            if not path.is_dir():
+                files.append(path)
+                continue
+            with os.scandir(path) as found:
+                names = sorted(
+                    e.name for e in found
+                    if e.name.lower().endswith(DATA_SUFFIXES) and not e.name.startswith(".") and e.is_file()
+                )  # fmt: skip
+        except OSError as exc:
+            problems.append(Problem(str(path), 1, f"cannot read directory: {exc.strerror or exc}"))
+            continue
+        if not names:
+            problems.append(Problem(str(path), 1, f"directory has no data files ({', '.join(DATA_SUFFIXES)})"))
+        files += [path / name for name in names]
+    return list(dict.fromkeys(files)), problems
 
 
 def data_paths_from_env(value: str | None) -> list[Path]:

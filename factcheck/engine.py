@@ -165,8 +165,13 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     without importing yaml or the validator; invalid data raises before anything is cached.
     """
     from factcheck import cache
+    from factcheck.config import expand_data_paths
+    from factcheck.errors import DataError
 
-    key = cache.cache_key(paths)
+    named, (paths, problems) = paths, expand_data_paths(paths)  # a directory: its data files
+    if problems:
+        raise DataError(problems)
+    key = cache.cache_key(paths, named_as=named)
     engine = cache.load(key, Engine)
     if engine is not None:
         return engine

@@ -139,7 +139,7 @@ def test_unreadable_paths(
     path = tmp_path / ("nope.yaml" if case == "missing" else "folder")
     if case != "missing":
         path.mkdir()
-    message = "no such file" if case == "missing" else "is a directory, not a data file"
+    message = "no such file" if case == "missing" else "directory has no data files (.yaml, .yml, .jsonl)"
     if case == "env-directory":
         monkeypatch.setenv("FACTCHECK_DATA", str(path))
         result = run(runner, *command)
@@ -154,7 +154,10 @@ def test_directory_in_environment_fails_validate_with_exit_1(
     monkeypatch.setenv("FACTCHECK_DATA", str(tmp_path))
     result = run(runner, "validate")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"{tmp_path}:1: is a directory, not a data file", "1 problem(s) in 1 file(s)"]
+    assert result.stderr.splitlines() == [
+        f"{tmp_path}:1: directory has no data files (.yaml, .yml, .jsonl)",
+        "1 problem(s) in 1 file(s)",
+    ]
 
 
 @pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
