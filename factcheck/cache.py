@@ -52,6 +52,8 @@ GENERATED_INPUTS = frozenset({"safety_model.json", "static_model.json"})
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
 CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)
 MAX_SLOTS = 8  # cached engines kept per cache directory (one per set of data files); oldest pruned on write
+MAX_FILE_PARTS = 512  # cached parts of data files (one per file of a set of several), oldest pruned on write
+_FILE_PART = "file-"
 _MAGIC = "factcheck-engine-cache"
 _PACKAGE_DIR = Path(factcheck.__file__).resolve().parent
 _SHAPING_LIBRARIES = ("yaml", "Stemmer")
@@ -170,8 +172,18 @@ def cache_key(paths: Sequence[Path], named_as: Sequence[Path] | None = None) -> 
     return Key(slot, blake2b(repr(everything).encode(), digest_size=32).hexdigest(), inputs)
 
 
+def file_part_key(identity: FileIdentity, base: Key) -> Key:
+    """The key of one data file's part (its entries and bags, factcheck/engine.py), cached beside the engines.
+
+    `base`: the key of no data files (the bundled inputs and the code), which shape the part too.
+    One slot per file path: an edited file's part replaces the old one.
+    """
+    slot = _FILE_PART + blake2b(repr(identity[:2]).encode(), digest_size=12).hexdigest()
+    return Key(slot, blake2b(repr((base.digest, identity)).encode(), digest_size=32).hexdigest(), (identity,))
+
+
 def _slot_path(directory: Path, slot: str) -> Path:
-    return directory / f"engine-{slot}.pickle"
+    return directory / (f"{slot}.pickle" if slot.startswith(_FILE_PART) else f"engine-{slot}.pickle")
 
 
 def _part_path(directory: Path, name: str, key: Key) -> Path:
@@ -247,7 +259,9 @@ def store(key: Key | None, value: object, paths: Sequence[Path]) -> None:
     if key is None or directory is None:
         return
     try:
-        if _inputs(paths) != key.inputs:  # edited during the build: `value` may match neither version
+        files_only = key.slot.startswith(_FILE_PART)
+        current = tuple(_file_identity(Path(p)) for p in paths) if files_only else _inputs(paths)
+        if current != key.inputs:  # edited during the build: `value` may match neither version
             return
     except (OSError, ValueError):
         return
@@ -267,10 +281,11 @@ def store(key: Key | None, value: object, paths: Sequence[Path]) -> None:
 
 
 def _prune(directory: Path) -> None:
-    """Keep the MAX_SLOTS newest engines (and policies); drop temporary files a killed writer left over an hour ago."""
+    """Keep the MAX_SLOTS newest engines (and policies), MAX_FILE_PARTS file parts; drop temporary files a killed
+    writer left over an hour ago."""
     import time
 
-    kept: dict[str, list[tuple[float, str]]] = {"engine-": [], "policy-": []}
+    kept: dict[str, list[tuple[float, str]]] = {"engine-": [], "policy-": [], _FILE_PART: []}
     with os.scandir(directory) as found:
         for entry in found:
             try:
@@ -284,8 +299,8 @@ def _prune(directory: Path) -> None:
                         os.unlink(entry.path)
             except OSError:
                 continue
-    for slots in kept.values():
-        for _, path in sorted(slots, reverse=True)[MAX_SLOTS:]:
+    for prefix, slots in kept.items():
+        for _, path in sorted(slots, reverse=True)[MAX_FILE_PARTS if prefix == _FILE_PART else MAX_SLOTS :]:
             try:
                 os.unlink(path)
             except OSError:

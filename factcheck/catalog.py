@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -588,29 +589,58 @@ def check_strict(entries: Sequence[Entry], report: _FileReport) -> None:
                 break
 
 
+class FilePart(NamedTuple):
+    """What one data file holds, checked on its own (the cross-file checks come after): cacheable per file."""
+
+    path: str
+    entries: tuple[Entry, ...]
+    sources: tuple[tuple[Source, int], ...]  # with the line each is declared at
+    problems: tuple[Problem, ...]
+    refused_ids: frozenset[str]  # ids of entries and sources refused for another problem
+
+    @property
+    def has_errors(self) -> bool:
+        return any(not p.warning for p in self.problems)
+
+
+def read_part(path: Path) -> FilePart:
+    """Read and check one file on its own."""
+    report = _FileReport()
+    try:
+        entries, sources = read_file(path, report)
+    finally:  # the constructor remembers every node it built: let the file's nodes go
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
+    return FilePart(str(path), tuple(entries), tuple(sources), tuple(report.problems), frozenset(report.refused_ids))
+
+
 def validate(paths: Sequence[Path], strict: bool = False) -> tuple[Catalog | None, list[Problem]]:
     """Read and check files (a directory: its data files); returns the catalog (None if any error) and every problem."""
-    report = _FileReport()
-    paths, report.problems = expand_data_paths(paths)
+    files, problems = expand_data_paths(paths)
+    return combine([read_part(path) for path in files], strict, problems)
+
+
+def combine(
+    parts: Sequence[FilePart], strict: bool = False, problems: Sequence[Problem] = ()
+) -> tuple[Catalog | None, list[Problem]]:
+    """The catalog of files read on their own, after the checks across them (unique ids, references)."""
+    report = _FileReport(problems=list(problems))
     entries: list[Entry] = []
     sources: list[tuple[Source, str, int]] = []
-    for path in paths:
-        try:
-            file_entries, file_sources = read_file(path, report)
-        finally:  # the constructor remembers every node it built: let the file's nodes go
-            _CONSTRUCTOR.constructed_objects.clear()
-            _CONSTRUCTOR.recursive_objects.clear()
-        entries += file_entries
-        sources += [(source, str(path), line) for source, line in file_sources]
+    for part in parts:
+        report.problems += part.problems
+        report.refused_ids |= part.refused_ids
+        entries += part.entries
+        sources += [(source, part.path, line) for source, line in part.sources]
     declared = check_references(entries, sources, report)
     if strict:
         check_strict(entries, report)
-    problems = list(dict.fromkeys(report.problems))  # an aliased node would repeat the same finding
+    found = list(dict.fromkeys(report.problems))  # an aliased node would repeat the same finding
     if strict:  # strict turns warnings (unknown keys) into errors
-        problems = [Problem(p.file, p.line, p.message) for p in problems]
-    if any(not p.warning for p in problems):
-        return None, problems
-    return Catalog(entries=tuple(entries), sources=declared), problems
+        found = [Problem(p.file, p.line, p.message) for p in found]
+    if any(not p.warning for p in found):
+        return None, found
+    return Catalog(entries=tuple(entries), sources=declared), found
 
 
 def load(paths: Sequence[Path]) -> tuple[Catalog, list[Problem]]:

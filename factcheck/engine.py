@@ -5,13 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from factcheck.errors import Problem, UnknownEntryError
-from factcheck.match import DecisionModel, Encoder, Index, Lexicon, build_index, decide, rank, segments
+from factcheck.match import (
+    Bags,
+    DecisionModel,
+    Encoder,
+    Index,
+    Lexicon,
+    analyse,
+    build_index,
+    decide,
+    rank,
+    segments,
+)
 from factcheck.model import Answer, Catalog, Entry, Status
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
 from factcheck.text import looks_non_english
+
+if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
+    from factcheck.cache import Key
+    from factcheck.catalog import FilePart
 
 
 class Engine:
@@ -175,18 +191,62 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     engine = cache.load(key, Engine)
     if engine is not None:
         return engine
-    from factcheck import catalog as catalog_mod
-
     with cache.gc_paused():
-        catalog, warnings = catalog_mod.load(paths)
+        catalog, warnings, parts = _read(paths, key)
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
         model = load_decision_model(cache.bundled_data_path("decision.json"))
-        index = build_index(catalog.entries, lexicon, model, static_encoder())
+        bags = None
+        if len(parts) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
+            bags = [part.bags or _analysed(part, lexicon) for part in parts]
+        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags)
     policy, policy_blob = _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     engine._policy_blob = policy_blob
     cache.store(key, engine, paths)
     return engine
+
+
+class _CachedFile(NamedTuple):
+    """One data file, read and analysed: what the cache keeps of it (cache.file_part_key)."""
+
+    part: FilePart
+    bags: Bags
+
+
+class _Part(NamedTuple):
+    part: FilePart
+    bags: Bags | None  # None until analysed (not cached)
+    key: Key | None  # where to cache it once analysed
+
+
+def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem], list[_Part]]:
+    """Every file's part, from the cache when it holds several and this one is unchanged; the checks
+    across files; raises DataError."""
+    from factcheck import cache
+    from factcheck import catalog as catalog_mod
+    from factcheck.errors import DataError
+
+    base = cache.cache_key(()) if key is not None and len(paths) > 1 else None  # the bundled inputs and the code
+    parts = []
+    for number, path in enumerate(paths):
+        part_key = cache.file_part_key(key.inputs[number], base) if key is not None and base is not None else None
+        cached = cache.load(part_key, _CachedFile)
+        if cached is not None:
+            parts.append(_Part(cached.part, cached.bags, None))
+        else:
+            parts.append(_Part(catalog_mod.read_part(path), None, part_key))
+    catalog, problems = catalog_mod.combine([p.part for p in parts])
+    if catalog is None:
+        raise DataError([p for p in problems if not p.warning])
+    return catalog, problems, parts
+
+
+def _analysed(part: _Part, lexicon: Lexicon) -> Bags:
+    from factcheck import cache
+
+    bags = analyse(part.part.entries, lexicon)
+    cache.store(part.key, _CachedFile(part.part, bags), [Path(part.part.path)])
+    return bags
 
 
 def _compiled_policy() -> tuple[SafetyPolicy | None, bytes]:

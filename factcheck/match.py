@@ -352,20 +352,30 @@ def _entry_words(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[
     return out[: len(phrasings)], [w for words in out[len(phrasings) :] for w in words]
 
 
-def build_index(
-    entries: Sequence[Entry], lexicon: Lexicon, model: DecisionModel | None = None, encoder: Encoder | None = None
-) -> Index:
-    """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups.
+class Bags(NamedTuple):
+    """Entries analysed for the index (one data file's, cached with it): their words, weighed.
 
-    Built in two passes over flat arrays (term ids and weights of every entry, in order),
-    not a dictionary per entry: a million entries' bags as dicts took gigabytes.
+    `assemble` turns the bags of every file into an Index; only the weights that depend on
+    every entry (IDF, average length) wait for it, so an edited file is analysed again alone.
     """
-    known: set[str] = set(lexicon.stopwords)
-    known.update(w for variant in lexicon.synonyms for w in variant)
+
+    terms: tuple[str, ...]  # the stems these entries use, in order of first use
+    ids: array  # 'I': each entry's bag, entry after entry: positions in `terms`...
+    tfs: array  # 'd': ...and each stem's weight in the entry
+    ends: array  # 'I': per entry, where its bag ends in ids/tfs
+    lengths: array  # 'd': per entry, the sum of its weights
+    phrasings: tuple[str, ...]  # per entry: its question's and aliases' stems ("a b\nc d")
+    entry_terms: tuple[str, ...]  # per entry: every stem it contains ("a b c")
+    known: frozenset[str]  # every raw word of the entries
+
+
+def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
+    """Normalise, rewrite synonyms, drop stopwords and stem every text of `entries`, and weigh the stems."""
+    known: set[str] = set()
     phrasing_lines: list[str] = []
     entry_terms: list[str] = []
     stems_of = _Stems()
-    term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
+    term_ids: dict[str, int] = {}  # stem -> position, in order of first use
     bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
     for entry in entries:
         phrasing_words, body_words = _entry_words(entry, lexicon, known)
@@ -384,6 +394,50 @@ def build_index(
         bag_ends.append(len(bag_ids))
         lengths.append(sum(bag.values()))
         entry_terms.append(" ".join(sorted(bag)))
+    phrasings, terms = tuple(phrasing_lines), tuple(entry_terms)
+    return Bags(tuple(term_ids), bag_ids, bag_tfs, bag_ends, lengths, phrasings, terms, frozenset(known))
+
+
+def build_index(
+    entries: Sequence[Entry],
+    lexicon: Lexicon,
+    model: DecisionModel | None = None,
+    encoder: Encoder | None = None,
+    parts: Sequence[Bags] | None = None,
+) -> Index:
+    """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups.
+
+    `parts`: the entries already analysed, file by file (`analyse`), e.g. from the cache.
+    """
+    return assemble([analyse(entries, lexicon)] if parts is None else parts, entries, lexicon, model, encoder)
+
+
+def assemble(
+    parts: Sequence[Bags],
+    entries: Sequence[Entry],
+    lexicon: Lexicon,
+    model: DecisionModel | None = None,
+    encoder: Encoder | None = None,
+) -> Index:
+    """The index of `entries`, from the bags of its parts (each file's `analyse`, in order).
+
+    Built in two passes over flat arrays (term ids and weights of every entry, in order),
+    not a dictionary per entry: a million entries' bags as dicts took gigabytes.
+    """
+    known: set[str] = set(lexicon.stopwords)
+    known.update(w for variant in lexicon.synonyms for w in variant)
+    term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
+    bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
+    for part in parts:
+        slot_of = [term_ids.setdefault(term, len(term_ids)) for term in part.terms]
+        shift = len(bag_ids)
+        bag_ids.extend(map(slot_of.__getitem__, part.ids))
+        bag_tfs.extend(part.tfs)
+        bag_ends.extend(end + shift for end in part.ends)
+        lengths.extend(part.lengths)
+        known.update(part.known)
+    if len(lengths) != len(entries):
+        raise ValueError("the parts' bags do not match the entries")
     n = max(len(entries), 1)
     avg_length = (sum(lengths) / n) or 1.0
     df = [0] * len(term_ids)
@@ -414,8 +468,8 @@ def build_index(
         offsets=offsets,
         docs=docs,
         impacts=impacts,
-        phrasings=tuple(phrasing_lines),
-        terms=tuple(entry_terms),
+        phrasings=tuple(line for part in parts for line in part.phrasings),
+        terms=tuple(line for part in parts for line in part.entry_terms),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         known=frozenset(known),
         vocabulary=tuple(sorted(known)),

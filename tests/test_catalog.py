@@ -90,7 +90,11 @@ def test_not_utf8_missing_and_directory(tmp_path: Path) -> None:
     latin.write_bytes(b"entries:\n  - id: caf\xe9\n")
     assert messages([latin]) == [f"{latin}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
     assert messages([tmp_path / "nope.yaml"]) == [f"{tmp_path / 'nope.yaml'}:1: no such file"]
-    assert messages([tmp_path]) == [f"{tmp_path}:1: is a directory, not a data file"]
+    # a directory stands for its data files; one without any is the error
+    assert messages([tmp_path]) == [f"{latin}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+    (tmp_path / "empty").mkdir()
+    empty = tmp_path / "empty"
+    assert messages([empty]) == [f"{empty}:1: directory has no data files (.yaml, .yml, .jsonl)"]
 
 
 def test_strict_requires_what_curated_entries_carry(tmp_path: Path, mini_data: Path) -> None:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -113,3 +114,64 @@ def test_an_engine_built_with_a_cached_policy_answers_as_one_built_without(
     cached = [engine.open_engine([mini_data]).ask(q) for q in questions]
     monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
     assert [engine.open_engine([mini_data]).ask(q) for q in questions] == cached
+
+
+def split_mini(tmp_path: Path) -> list[Path]:
+    """MINI_YAML as three files: the sources and first entry, then one entry a file."""
+    data = yaml.safe_load(MINI_YAML)
+    files = []
+    for number, entries in enumerate(([data["entries"][0]], [data["entries"][1]], [data["entries"][2]])):
+        chunk = {"sources": data["sources"], "entries": entries} if number == 0 else {"entries": entries}
+        files.append(write(tmp_path, yaml.safe_dump(chunk, sort_keys=False), f"part-{number}.yaml"))
+    return files
+
+
+def test_an_index_assembled_from_each_files_bags_is_the_index_of_them_all() -> None:
+    entries, _ = catalog.load([catalog.bundled_data_path()])
+    lexicon = engine.load_lexicon(catalog.bundled_data_path("lexicon.yaml"))
+    whole = match.build_index(entries.entries, lexicon)
+    cut = [entries.entries[:7], entries.entries[7:8], entries.entries[8:]]
+    assembled = match.build_index(entries.entries, lexicon, parts=[match.analyse(part, lexicon) for part in cut])
+    assert assembled == whole
+
+
+def test_editing_one_of_several_files_reads_only_that_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = split_mini(tmp_path)
+    read: list[str] = []
+    real = catalog.read_part
+
+    def counting(path: Path) -> catalog.FilePart:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(catalog, "read_part", counting)
+    questions = ("do police trace every IP?", "who runs the cybertipline", "do officers keep logs of ips")
+    first = [engine.open_engine(files).ask(q) for q in questions]
+    assert read == ["part-0.yaml", "part-1.yaml", "part-2.yaml"]
+    text = files[1].read_text(encoding="utf-8").replace("does the fbi operate", "do officers keep logs of ips and")
+    files[1].write_text(text, encoding="utf-8")
+    read.clear()
+    edited = [engine.open_engine(files).ask(q) for q in questions]
+    assert read == ["part-1.yaml"]  # the other two came from the cache
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    assert edited == [engine.open_engine(files).ask(q) for q in questions]  # as if built from scratch
+    assert edited != first
+
+
+def test_a_bad_file_beside_cached_ones_is_reported_as_without_the_cache(tmp_path: Path, runner: CliRunner) -> None:
+    files = split_mini(tmp_path)
+    args = [a for f in files for a in ("--data", str(f))]
+    assert runner.invoke(app, ["list", *args]).exit_code == 0
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace("verdict: unproven", "verdict: maybe"))
+    files[0].write_text(files[0].read_text(encoding="utf-8").replace("  tags:", "  tagz:"), encoding="utf-8")
+    cached = runner.invoke(app, ["list", *args])
+    uncached = runner.invoke(app, ["list", *args], env={"FACTCHECK_NO_CACHE": "1"})
+    assert cached.exit_code == uncached.exit_code == 2
+    assert cached.stderr == uncached.stderr and f"{files[2]}:" in cached.stderr
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace("verdict: maybe", "verdict: unproven"))
+    warned = runner.invoke(app, ["list", *args])
+    again = runner.invoke(app, ["list", *args])  # every part from the cache: the warning comes back too
+    assert warned.exit_code == again.exit_code == 0
+    assert "warning: unknown key 'tagz'" in warned.stderr and warned.stderr == again.stderr
