@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from factcheck.engine import Engine
-    from factcheck.model import Answer
+    from factcheck.model import Answer, Catalog
 
 EPILOG = (
     "Exit codes: 0 answered or succeeded; 1 not answered (no match, declined, unknown id) "
@@ -40,6 +40,8 @@ class FactcheckGroup(typer.core.TyperGroup):
     (one line, or FILE:LINE lines for data problems) and exits with its own code."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args:
+            _completion_for_shell(args)
         # `factcheck do police trace every ip` is the most common first try: a first word
         # that is neither a command nor an option starts a question.
         if args and not args[0].startswith("-") and args[0] not in self.commands:
@@ -106,16 +108,61 @@ class ShowFormat(StrEnum):
     markdown = "markdown"
 
 
-def _complete_ids(incomplete: str) -> list[str]:
-    """Entry ids for shell completion of `show` (bundled data or FACTCHECK_DATA)."""
+def _completion_catalog() -> "Catalog | None":
+    """The catalog completion offers values from (bundled data or FACTCHECK_DATA), or None."""
     try:
         from factcheck.catalog import bundled_data_path, data_paths_from_env, validate
 
         paths = data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
         catalog, _ = validate(paths)
     except Exception:  # completion must never print a traceback into the shell
-        return []
+        return None
+    return catalog
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    """Entry ids for shell completion of `show` and `export`."""
+    catalog = _completion_catalog()
     return [i for i in catalog.ids if i.startswith(incomplete)] if catalog else []
+
+
+def _complete_verdicts(incomplete: str) -> list[str]:
+    from factcheck.model import Verdict
+
+    return [v.value for v in Verdict if v.value.startswith(incomplete.lower())]
+
+
+def _complete_tags(incomplete: str) -> list[str]:
+    catalog = _completion_catalog()
+    return [t for t in catalog.tags() if t.startswith(incomplete.lower())] if catalog else []
+
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion_for_shell(args: list[str]) -> None:
+    """`--show-completion SHELL` / `--install-completion SHELL`: the shell given, not the one detected.
+
+    typer's own options are flags when it can detect the shell, and then ignore a shell
+    named after them; this honours it (the flags alone still detect).
+    """
+    option, _, shell = args[0].partition("=")
+    if option not in ("--show-completion", "--install-completion"):
+        return
+    if not shell and len(args) > 1 and not args[1].startswith("-"):
+        shell = args[1]
+    if not shell:
+        return  # the flag alone: typer detects the shell
+    if shell not in COMPLETION_SHELLS:
+        fail(f"unknown shell {shell!r} for {option} (known: {', '.join(COMPLETION_SHELLS)})")
+    from typer._completion_shared import get_completion_script, install
+
+    if option == "--show-completion":
+        typer.echo(get_completion_script(prog_name="factcheck", complete_var="_FACTCHECK_COMPLETE", shell=shell))
+    else:
+        installed, path = install(shell=shell, prog_name="factcheck", complete_var="_FACTCHECK_COMPLETE")
+        typer.echo(f"{installed} completion installed in {path}; it takes effect in a new shell")
+    raise SystemExit(0)
 
 
 DataOption = Annotated[
@@ -329,10 +376,12 @@ def ask(
 @app.command("list", epilog=exit_codes("0 listed (even when no entry matches)", "2 usage error or invalid data"))
 def list_entries(
     verdict: Annotated[
-        list[str] | None, typer.Option("--verdict", "-v", help="Only this verdict (repeatable).")
+        list[str] | None,
+        typer.Option("--verdict", "-v", help="Only this verdict (repeatable).", autocompletion=_complete_verdicts),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only entries with this tag (repeatable).", autocompletion=_complete_tags),
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only entries whose text contains this (any case).")
