@@ -264,6 +264,33 @@ def stdin_questions() -> Iterator[str]:
         fail("no question on stdin; write one question per line")
 
 
+PROMPT = "factcheck> "
+
+
+def typed_questions() -> Iterator[str]:
+    """`ask -` at a terminal: a prompt per question (line editing and history where readline
+    exists), until Ctrl-D or Ctrl-C; the hint goes to stderr so stdout holds only answers."""
+    try:
+        import readline  # noqa: F401  (imported for its side effect: input() gains editing and history)
+    except ImportError:  # Windows, or a Python built without it
+        pass
+    typer.echo("Ask a question and press Enter (Ctrl-D to leave).", err=True)
+    while True:
+        try:
+            if sys.stdout.isatty():
+                line = input(PROMPT)
+            else:  # answers piped on: the prompt stays on the terminal
+                sys.stderr.write(PROMPT)
+                sys.stderr.flush()
+                line = input()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("", err=True)  # leave the shell prompt on a line of its own
+            return
+        text = clean_argument(line).strip()
+        if text:
+            yield text
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"factcheck {__version__}")
@@ -362,7 +389,11 @@ def ask(
     if batch and chosen is AskFormat.json:
         chosen = AskFormat.jsonl  # one object per line keeps a batch streamable
     engine = open_engine(data)
-    questions: Iterator[str] | list[str] = stdin_questions() if batch else [" ".join(words).strip()]
+    interactive = batch and sys.stdin is not None and sys.stdin.isatty()
+    if interactive:
+        questions: Iterator[str] | list[str] = typed_questions()
+    else:
+        questions = stdin_questions() if batch else [" ".join(words).strip()]
     all_answered = True
     for text in questions:
         answer = engine.ask(text, top=top, threshold=min_score)
@@ -370,6 +401,8 @@ def ask(
         _emit_answer(engine, answer, chosen, color, batch)
         if batch:
             sys.stdout.flush()  # a reader sees each result as soon as it exists
+    if interactive:
+        raise typer.Exit(int(ExitCode.OK))  # a conversation, not a batch: leaving is success
     raise typer.Exit(int(ExitCode.OK if all_answered else ExitCode.NOT_ANSWERED))
 
 
