@@ -6,6 +6,7 @@ them, so `--help`, `--version` and JSON output start fast.
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -289,6 +290,11 @@ def typed_questions() -> Iterator[str]:
         text = clean_argument(line).strip()
         if text:
             yield text
+
+
+def shorten_words(words: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(clean_argument(w) for w in words[:limit])
+    return shown + (", ..." if len(words) > limit else "")
 
 
 def _version(value: bool) -> None:
@@ -757,6 +763,10 @@ def check(
     """
     from factcheck.spotting import UnreadableText, spot
 
+    if len(files) > 1 and not any(name == "-" or os.path.lexists(name) for name in files):
+        # `factcheck check if police trace every ip`: words, not files.
+        words = clean_argument(" ".join(files))
+        fail(f"no such files: {shorten_words(files)}; to ask a question: factcheck ask {shlex.quote(words)}")
     engine = open_engine(data)
     out = None if json_ else console(color)
     findings: list[Any] = []

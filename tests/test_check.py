@@ -313,3 +313,14 @@ def test_check_view_is_terminal_safe(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "[bold]at all[/bold]" in result.stdout  # shown literally, never parsed as markup
     assert "\x1b]" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_words_instead_of_files_suggest_asking_the_question(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "if", "police", "trace", "every", "ip"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1  # one line, not one error per word
+    assert "factcheck ask 'if police trace every ip'" in result.stderr
+    (tmp_path / "ip").write_text("Police trace every IP address involved in CSAM cases.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "if", "ip"])  # one real file: checked, the other reported
+    assert "factcheck ask" not in result.stderr and "if:" in result.stderr
