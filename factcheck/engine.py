@@ -71,8 +71,12 @@ class Engine:
         policy = self._policy_blob or _pickle.dumps(self.policy, protocol=5)
         return (_engine_from_blobs, (self.catalog, index, policy, self.warnings))
 
-    def ask(self, query: str, top: int = 3, threshold: float | None = None) -> Answer:
-        """Answer one question; the safety check runs before any matching."""
+    def ask(self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True) -> Answer:
+        """Answer one question; the safety check runs before any matching.
+
+        `notices`: also tell whether the question looks written in another language and,
+        for a question of several parts, which part was answered (costs a ranking per part;
+        claim spotting, which ranks clauses itself, leaves it out)."""
         kind = decline_kind(query, self.policy)
         if kind is not None:
             return Answer(
@@ -85,9 +89,10 @@ class Engine:
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)
-        answered_part, other_part, other_id = self._other_part(query, entry.id) if entry else (None, None, None)
+        found = self._other_part(query, entry.id) if entry and notices else (None, None, None)
+        answered_part, other_part, other_id = found
         return Answer(
-            not_english=looks_non_english(query),
+            not_english=notices and looks_non_english(query),
             answered_part=answered_part,
             other_part=other_part,
             other_part_id=other_id,

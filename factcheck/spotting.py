@@ -357,7 +357,7 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
         return None
     best: dict[str, tuple[float, Entry]] = {}
     for part in texts:
-        answer = engine.ask(part, top=TOP)
+        answer = engine.ask(part, top=TOP, notices=False)
         if answer.status == "declined":
             if part is text:
                 return None
