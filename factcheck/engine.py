@@ -30,6 +30,11 @@ if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
     from factcheck.catalog import FilePart
 
 
+# A question of more parts than this is a story with a question in it, not several questions:
+# no per-part ranking (it would double the time of a long question).
+MAX_NOTICE_PARTS = 3
+
+
 class Engine:
     """The loaded data, its index and the safety policy: what every command asks.
 
@@ -110,7 +115,7 @@ class Engine:
         """For a question of several parts: the part `answered` answers, and another part that
         a different entry would answer confidently on its own (with that entry), else Nones."""
         parts = segments(query)
-        if not parts:
+        if not parts or len(parts) > MAX_NOTICE_PARTS:
             return None, None, None
         tops = [(part, rank(part, self.index, top=1, encoder=static_encoder)[0]) for part in parts]
         mine = [part for part, best in tops if best.id == answered]
