@@ -15,7 +15,7 @@ Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, safety.yaml, safety_blind.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
-safety_holdout.yaml, safety_blind_holdout.yaml.
+safety_holdout.yaml, safety_blind_holdout.yaml, safety_blind_holdout2.yaml.
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ from factcheck.engine import Engine, open_engine
 
 HERE = Path(__file__).resolve().parent
 MATCHING_SETS = ("questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml")
-SAFETY_SETS = ("safety.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind_holdout.yaml")
+SAFETY_SETS = (
+    "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
+    "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml",
+)  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
 
