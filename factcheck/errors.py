@@ -49,4 +49,8 @@ class UnknownEntryError(FactcheckError):
         self.entry_id = entry_id
         self.suggestions = suggestions
         hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+        if len(entry_id.split()) > 1:  # a question where an id belongs: `factcheck show "do police trace..."`
+            import shlex
+
+            hint += f"; ids have no spaces: to ask it, factcheck ask {shlex.quote(' '.join(entry_id.split()))}"
         super().__init__(f"no entry with id {entry_id!r}{hint}")

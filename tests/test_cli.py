@@ -135,6 +135,9 @@ def test_show_by_id_and_unknown_id(runner: CliRunner, mini_data: Path) -> None:
     assert missing.stderr.strip() == (
         "factcheck: error: no entry with id 'isp-log-retentoin' (did you mean: isp-log-retention?)"
     )
+    question = run(runner, "show", "how long do ISPs keep logs?", "--data", str(mini_data))
+    assert question.exit_code == 1 and question.stderr.count("\n") == 1
+    assert "to ask it, factcheck ask 'how long do ISPs keep logs?'" in question.stderr
 
 
 def test_invalid_data_is_refused_with_exit_2_and_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
