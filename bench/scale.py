@@ -2,7 +2,7 @@
 
     python -m bench.scale                         # 10k and 100k entries
     python -m bench.scale --sizes 10k,100k,1m     # 1M takes minutes and GiBs
-    python -m bench.scale --runs 5 --keep DIR     # keep the generated corpora in DIR
+    python -m bench.scale --runs 5 --keep DIR     # keep the corpora in DIR (and reuse them next time)
 
 Corpora are built from the CLEF-2020 verified claims (../shared/bench/clef2020/
 verified_claims.docs.tsv, never copied into this repo), replicated with seeded variations
@@ -156,8 +156,10 @@ def measure_size(
     dropped = ("FACTCHECK_DATA", "FACTCHECK_NO_CACHE", "NO_COLOR", "PYTHONDONTWRITEBYTECODE")
     base_env = {k: v for k, v in os.environ.items() if k not in dropped}
     started = time.perf_counter()
-    paths = write_corpus(corpus, count, claims)
-    print(f"  {count:,} entries: {len(paths)} files written in {time.perf_counter() - started:.1f} s", flush=True)
+    paths = sorted(corpus.glob("claims-*.yaml"))
+    if len(paths) != -(-count // FILE_ENTRIES):  # not kept from an earlier run (--keep): write it
+        paths = write_corpus(corpus, count, claims)
+        print(f"  {count:,} entries: {len(paths)} files written in {time.perf_counter() - started:.1f} s", flush=True)
     cache = work / f"cache-{count}"
     env = {**base_env, "FACTCHECK_CACHE_DIR": str(cache)}
     data_args = [a for p in paths for a in ("--data", str(p))]
@@ -185,12 +187,14 @@ def measure_size(
 
     # Edit one file: one more entry at its end, then the next call.
     edited = paths[len(paths) // 2]
+    original = edited.read_bytes()
     with edited.open("a", encoding="utf-8") as handle:
         handle.write(
             f"- id: added-entry-{count}\n  question: Was a new entry added to this file?\n"
             "  claim: A new entry was added to this file.\n  verdict: unproven\n"
         )
     after_edit = run_once(ask, env)
+    edited.write_bytes(original)  # a kept corpus stays as written
     return {
         "baseline_ms": median_ms(baseline),
         "first_s": first.seconds,
@@ -208,7 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("10k,100k"), help="e.g. 10k,100k,1m")
     parser.add_argument("--runs", type=int, default=5, help="later calls (and baselines) per size (default 5)")
-    parser.add_argument("--keep", type=Path, help="write the corpora here and keep them (default: a temp dir)")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the corpora in DIR/corpus-N, and reuse them when there (default: a temp dir)"
+    )
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
     claims = read_claims()

@@ -148,6 +148,12 @@ def _inputs(paths: Sequence[Path]) -> tuple[FileIdentity, ...]:
     return files + tuple(_file_identity(bundled_data_path(n), n not in GENERATED_INPUTS) for n in BUNDLED_INPUTS)
 
 
+def _slot(paths: Sequence[Path], named_as: Sequence[Path] | None) -> str:
+    """The data paths, as given and resolved, name the slot (raises OSError, ValueError)."""
+    named = [(str(p), str(Path(p).resolve())) for p in (paths if named_as is None else named_as)]
+    return blake2b(repr(named).encode(), digest_size=12).hexdigest()
+
+
 def cache_key(paths: Sequence[Path], named_as: Sequence[Path] | None = None) -> Key | None:
     """The key for these data files; None when caching is off or an input cannot be read (the build reports it).
 
@@ -158,18 +164,89 @@ def cache_key(paths: Sequence[Path], named_as: Sequence[Path] | None = None) -> 
         return None
     try:
         inputs = _inputs(paths)
-        # the data paths, as given and resolved, name the slot
-        named = [f[:2] for f in inputs[: -len(BUNDLED_INPUTS)]]
-        if named_as is not None and list(named_as) != list(paths):
-            named = [(str(p), str(p.resolve())) for p in named_as]
+        slot = _slot(paths, named_as)
     except (OSError, ValueError):  # missing, unreadable, a directory, a NUL in the name
         return None
-    slot = blake2b(repr(named).encode(), digest_size=12).hexdigest()
     everything = (
         _MAGIC, CACHE_FORMAT, factcheck.__version__, sys.version, sys.implementation.cache_tag,
         inputs, _code_identity(),
     )  # fmt: skip
     return Key(slot, blake2b(repr(everything).encode(), digest_size=32).hexdigest(), inputs)
+
+
+# A file whose mtime and ctime are this old cannot change again without changing one of them
+# (timestamps are coarser than nanoseconds, but not by seconds): its stat stands for its content.
+SETTLED_NS = 2_000_000_000
+
+
+def quick_key(paths: Sequence[Path], named_as: Sequence[Path] | None = None) -> tuple[str, str] | None:
+    """(slot, digest of the inputs' stat: size, mtime, ctime, inode) without reading any file.
+
+    None when caching is off, an input cannot be stat'ed, or one changed too recently to trust
+    its stat: then only `cache_key`'s content hashes decide. `remember` ties it to a content key,
+    so that a later run hashes nothing (hashing 8 MB files on every run cost more than the rest).
+    """
+    if cache_dir() is None:
+        return None
+    import time
+
+    now = time.time_ns()
+    stats = []
+    try:
+        for path in [*paths, *(bundled_data_path(n) for n in BUNDLED_INPUTS)]:
+            info = os.stat(path)
+            if not S_ISREG(info.st_mode) or now - max(info.st_mtime_ns, info.st_ctime_ns) < SETTLED_NS:
+                return None
+            stats.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+        slot = _slot(paths, named_as)
+    except (OSError, ValueError):
+        return None
+    everything = (
+        _MAGIC, CACHE_FORMAT, factcheck.__version__, sys.version, sys.implementation.cache_tag,
+        stats, _code_identity(),
+    )  # fmt: skip
+    return slot, blake2b(repr(everything).encode(), digest_size=32).hexdigest()
+
+
+def _memo_path(directory: Path, slot: str) -> Path:
+    return directory / f"engine-{slot}.stat"
+
+
+def remembered(quick: tuple[str, str] | None) -> Key | None:
+    """The content key `remember` tied to this stat key, if any (to `load` the engine with)."""
+    directory = cache_dir()
+    if quick is None or directory is None:
+        return None
+    try:
+        with open(_memo_path(directory, quick[0]), "rb") as handle:
+            if hasattr(os, "geteuid") and os.fstat(handle.fileno()).st_uid != os.geteuid():
+                return None
+            magic, stat_digest, digest = pickle.load(handle)
+    except Exception:
+        return None
+    if magic != _MAGIC or stat_digest != quick[1] or not isinstance(digest, str):
+        return None
+    return Key(quick[0], digest, ())
+
+
+def remember(quick: tuple[str, str] | None, key: Key | None, paths: Sequence[Path], named_as: Sequence[Path]) -> None:
+    """Tie the stat key taken before `key` was computed to it, if the stats are still the same; never raises."""
+    directory = cache_dir()
+    if quick is None or key is None or directory is None or quick[0] != key.slot:
+        return
+    if quick_key(paths, named_as) != quick:  # changed meanwhile: the content hashed may not be the stat's
+        return
+    from factcheck.files import write_atomically
+
+    try:
+        write_atomically(
+            _memo_path(directory, key.slot),
+            lambda handle: pickle.dump((_MAGIC, quick[1], key.digest), handle, protocol=-1),
+            keep_mode=False,
+            durable=False,
+        )
+    except Exception:
+        pass
 
 
 def file_part_key(identity: FileIdentity, base: Key) -> Key:
@@ -305,3 +382,10 @@ def _prune(directory: Path) -> None:
                 os.unlink(path)
             except OSError:
                 pass
+    for name in os.listdir(directory):  # a stat memo whose engine was pruned
+        if name.startswith("engine-") and name.endswith(".stat"):
+            if not os.path.exists(os.path.join(directory, name.removesuffix(".stat") + ".pickle")):
+                try:
+                    os.unlink(os.path.join(directory, name))
+                except OSError:
+                    pass

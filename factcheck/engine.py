@@ -197,9 +197,14 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     named, (paths, problems) = paths, expand_data_paths(paths)  # a directory: its data files
     if problems:
         raise DataError(problems)
+    quick = cache.quick_key(paths, named_as=named)  # unchanged files (by their stat): no need to hash them
+    engine = cache.load(cache.remembered(quick), Engine)
+    if engine is not None:
+        return engine
     key = cache.cache_key(paths, named_as=named)
     engine = cache.load(key, Engine)
     if engine is not None:
+        cache.remember(quick, key, paths, named)
         return engine
     with cache.gc_paused():
         catalog, warnings, parts = _read(paths, key)
@@ -209,11 +214,23 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         if len(parts) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
             bags = [part.bags or _analysed(part, lexicon) for part in parts]
         index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags)
+        del parts, bags  # the index holds their words now: free them before it is pickled
     policy, policy_blob = _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     engine._policy_blob = policy_blob
+    if key is not None and len(catalog.entries) > _KEEP_INDEX_WHILE_STORING:
+        # Large data: keep the index as the bytes the cache stores, not also as objects, while the
+        # catalog is pickled beside it (the peak of a first run); the first question unpickles it.
+        import _pickle
+
+        engine._index_blob, engine._index = _pickle.dumps(index, protocol=5), None
+        del index
     cache.store(key, engine, paths)
+    cache.remember(quick, key, paths, named)
     return engine
+
+
+_KEEP_INDEX_WHILE_STORING = 20_000  # entries
 
 
 class _CachedFile(NamedTuple):

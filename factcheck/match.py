@@ -17,9 +17,9 @@ import itertools
 import math
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, overload
 
 from factcheck.model import Candidate, Entry
 
@@ -254,23 +254,161 @@ class DecisionModel(NamedTuple):
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 
+class Strings(Sequence[str]):
+    """Many strings kept as one, with their offsets: pickled and unpickled as two buffers.
+
+    A tuple of 100,000 strings took ~30 ms to unpickle, one object each; this takes a copy.
+    Indexing rebuilds only the string asked for; a slice gives a list.
+    """
+
+    __slots__ = ("_offsets", "_text")
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        items = list(items)
+        self._text = "".join(items)
+        self._offsets = array("Q", itertools.accumulate(map(len, items), initial=0))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_restore_strings, (type(self), self._text, self._offsets))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, position: int) -> str: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[str]: ...
+
+    def __getitem__(self, position: int | slice) -> str | list[str]:
+        offsets, text = self._offsets, self._text
+        if isinstance(position, slice):
+            start, stop, step = position.indices(len(self))
+            return [text[offsets[i] : offsets[i + 1]] for i in range(start, stop, step)]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError("Strings index out of range")
+        return text[offsets[position] : offsets[position + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        text, offsets = self._text, self._offsets
+        return (text[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Strings):
+            return type(self) is type(other) and self._text == other._text and self._offsets == other._offsets
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._text, len(self)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} strings)"
+
+
+def _restore_strings(kind: type[Strings], text: str, offsets: array) -> Strings:
+    new = kind.__new__(kind)
+    new._text, new._offsets = text, offsets
+    return new
+
+
+class SortedStrings(Strings):
+    """Distinct strings in sorted order: membership and position by bisection, not a hash set.
+
+    Positions found are remembered (a question looks up the same few stems for every entry).
+    """
+
+    __slots__ = ("_found",)
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        super().__init__(sorted(set(items)))
+        self._found: dict[str, int | None] = {}
+
+    def position(self, item: str) -> int | None:
+        """Where `item` is, or None."""
+        try:
+            return self._found[item]
+        except KeyError:
+            pass
+        except AttributeError:  # unpickled: __init__ did not run
+            self._found = {}
+        text, offsets = self._text, self._offsets
+        low, high = 0, len(offsets) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if text[offsets[middle] : offsets[middle + 1]] < item:
+                low = middle + 1
+            else:
+                high = middle
+        at = low if low < len(offsets) - 1 and text[offsets[low] : offsets[low + 1]] == item else None
+        self._found[item] = at
+        return at
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and self.position(item) is not None
+
+
+class Slots:
+    """stem -> slot, as sorted stems and their slots (a dict of 100,000 stems took ~40 ms to unpickle)."""
+
+    __slots__ = ("_found", "_slots", "_stems")
+
+    def __init__(self, slots: dict[str, int]) -> None:
+        self._stems = SortedStrings(slots)
+        self._slots = array("I", (slots[stem] for stem in self._stems))
+        self._found: dict[str, int | None] = {}
+
+    def get(self, stem: str) -> int | None:
+        try:
+            return self._found[stem]  # a question looks up the same stems for every entry it scores
+        except KeyError:
+            at = self._stems.position(stem)
+            slot = self._found[stem] = None if at is None else self._slots[at]
+            return slot
+
+    def __contains__(self, stem: object) -> bool:
+        return stem in self._stems
+
+    def __len__(self) -> int:
+        return len(self._stems)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stems)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Slots):
+            return self._stems == other._stems and self._slots == other._slots
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._stems)
+
+    def __getstate__(self) -> tuple[SortedStrings, array]:
+        return self._stems, self._slots
+
+    def __setstate__(self, state: tuple[SortedStrings, array]) -> None:
+        self._stems, self._slots = state
+        self._found = {}
+
+
 class Index(NamedTuple):
     """BM25 impacts per term, plus what typo correction and scoring need."""
 
-    ids: tuple[str, ...]
-    questions: tuple[str, ...]
+    ids: Strings
+    questions: Strings
     # Compact shapes (arrays, joined strings) keep the cached index quick to load:
     # with 10,000 entries, tuples of tuples and frozensets took ~60 ms to unpickle.
-    slots: dict[str, int]  # stem -> its slot in the arrays below
+    slots: Slots  # stem -> its slot in the arrays below
     idfs: array  # 'd', per slot
     offsets: array  # 'I', per slot + 1: the slot's postings are docs/impacts[offsets[s]:offsets[s + 1]]
     docs: array  # 'I'
     impacts: array  # 'd': the precomputed BM25 contribution of the stem to the doc
     max_idf: float
-    phrasings: tuple[str, ...]  # per entry: its question's and aliases' stems ("a b\nc d")
-    terms: tuple[str, ...]  # per entry: every stem it contains, body included ("a b c")
-    known: frozenset[str]  # every word of the entries and the lexicon, before synonyms
-    vocabulary: tuple[str, ...]  # `known`, sorted, for rapidfuzz typo correction
+    phrasings: Strings  # per entry: its question's and aliases' stems ("a b\nc d")
+    terms: Strings  # per entry: every stem it contains, body included ("a b c")
+    known: SortedStrings  # every word of the entries and the lexicon, before synonyms
+    vocabulary: SortedStrings  # `known` itself (one object, pickled once), sorted, for rapidfuzz typo correction
     lexicon: Lexicon
     model: DecisionModel
     anchors: frozenset[str]  # stems of the lexicon's anchors
@@ -438,6 +576,8 @@ def assemble(
         known.update(part.known)
     if len(lengths) != len(entries):
         raise ValueError("the parts' bags do not match the entries")
+    vocabulary = SortedStrings(known)
+    del known
     n = max(len(entries), 1)
     avg_length = (sum(lengths) / n) or 1.0
     df = [0] * len(term_ids)
@@ -461,18 +601,18 @@ def assemble(
         start = end
     del bag_ids, bag_tfs, cursor
     return Index(
-        ids=tuple(e.id for e in entries),
-        questions=tuple(e.question for e in entries),
-        slots=term_ids,
+        ids=Strings(e.id for e in entries),
+        questions=Strings(e.question for e in entries),
+        slots=Slots(term_ids),
         idfs=idfs,
         offsets=offsets,
         docs=docs,
         impacts=impacts,
-        phrasings=tuple(line for part in parts for line in part.phrasings),
-        terms=tuple(line for part in parts for line in part.entry_terms),
+        phrasings=Strings(line for part in parts for line in part.phrasings),
+        terms=Strings(line for part in parts for line in part.entry_terms),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
-        known=frozenset(known),
-        vocabulary=tuple(sorted(known)),
+        known=vocabulary,
+        vocabulary=vocabulary,
         lexicon=lexicon,
         model=model or DecisionModel.fallback(),
         anchors=frozenset(

@@ -7,6 +7,7 @@ exactly what the plain code does.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,37 @@ def test_a_bad_file_beside_cached_ones_is_reported_as_without_the_cache(tmp_path
     again = runner.invoke(app, ["list", *args])  # every part from the cache: the warning comes back too
     assert warned.exit_code == again.exit_code == 0
     assert "warning: unknown key 'tagz'" in warned.stderr and warned.stderr == again.stderr
+
+
+def test_settled_files_are_not_hashed_again_and_an_edit_is_still_seen(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # every file counts as settled (the test waits between edits)
+    hashed: list[str] = []
+    real = cache._file_identity
+
+    def counting(path: Path, content: bool = True) -> cache.FileIdentity:
+        hashed.append(Path(path).name)
+        return real(path, content)
+
+    monkeypatch.setattr(cache, "_file_identity", counting)
+    question = "do police trace every IP?"
+    first = engine.open_engine([mini_data]).ask(question)
+    assert "mini.yaml" in hashed
+    hashed.clear()
+    assert engine.open_engine([mini_data]).ask(question) == first
+    assert hashed == []  # the stat memo stood for the content
+    stat = mini_data.stat()
+    time.sleep(0.05)  # a later ctime
+    text = mini_data.read_text(encoding="utf-8")
+    mini_data.write_text(text.replace("cops track every", "cops check every"), encoding="utf-8")
+    os.utime(mini_data, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    edited = engine.open_engine([mini_data]).ask("cops check every single ip address")
+    assert "mini.yaml" in hashed and edited.entry is not None
+    assert "cops check every single ip address" in edited.entry.aliases
+
+
+def test_a_file_changed_just_now_is_hashed_not_trusted_by_its_stat(mini_data: Path) -> None:
+    assert cache.quick_key([mini_data]) is None  # written within SETTLED_NS: its stat may not change on an edit
