@@ -50,7 +50,7 @@ BUNDLED_INPUTS = ("lexicon.yaml", "safety.yaml", "safety_model.json", "decision.
 GENERATED_INPUTS = frozenset({"safety_model.json", "static_model.json"})
 
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
-CACHE_FORMAT = 2  # 2: compact Index (arrays, joined stems)
+CACHE_FORMAT = 3  # 2: compact Index (arrays, joined stems); 3: large byte strings out of band, mapped
 MAX_SLOTS = 8  # cached engines kept per cache directory (one per set of data files); oldest pruned on write
 MAX_FILE_PARTS = 512  # cached parts of data files (one per file of a set of several), oldest pruned on write
 _FILE_PART = "file-"
@@ -318,8 +318,22 @@ def load(key: Key | None, kind: type[T]) -> T | None:
             header = pickle.load(handle)
             if header != (_MAGIC, key.digest):  # stale, or another format: do not unpickle the rest
                 return None
+            main_size, sizes = pickle.load(handle)
+            start = handle.tell()
+            import mmap
+
+            # The large byte strings (the catalog's entries, the index, the policy) were written
+            # out of band, after the pickle: they are read from the mapped file, not copied.
+            mapped = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+            buffers = []
+            at = start + main_size
+            for size in sizes:
+                buffers.append(mapped[at : at + size])
+                at += size
+            if at != len(mapped):  # truncated, or something appended: not what was written
+                return None
             with gc_paused():
-                value = pickle.load(handle)
+                value = pickle.loads(mapped[start : start + main_size], buffers=buffers)
                 if not isinstance(value, kind):
                     return None
                 # The engine lives as long as the process and holds no cycles: move it out of the
@@ -345,8 +359,17 @@ def store(key: Key | None, value: object, paths: Sequence[Path]) -> None:
     from factcheck.files import write_atomically
 
     def write(handle: BinaryIO) -> None:
+        from io import BytesIO
+
+        main = BytesIO()
+        buffers: list[pickle.PickleBuffer] = []
+        pickle.Pickler(main, protocol=5, buffer_callback=buffers.append).dump(value)
+        views = [buffer.raw() for buffer in buffers]
         pickle.dump((_MAGIC, key.digest), handle, protocol=-1)
-        pickle.dump(value, handle, protocol=-1)
+        pickle.dump((main.tell(), [view.nbytes for view in views]), handle, protocol=-1)
+        handle.write(main.getbuffer())
+        for view in views:
+            handle.write(view)
 
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)

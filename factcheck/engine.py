@@ -69,12 +69,16 @@ class Engine:
             self._policy = _pickle.loads(self._policy_blob)
         return self._policy
 
-    def __reduce__(self) -> tuple[object, ...]:
+    def __reduce_ex__(self, protocol: int) -> tuple[object, ...]:  # type: ignore[override]
         import _pickle
 
         index = self._index_blob or _pickle.dumps(self.index, protocol=5)
         policy = self._policy_blob or _pickle.dumps(self.policy, protocol=5)
-        return (_engine_from_blobs, (self.catalog, index, policy, self.warnings))
+        if protocol < 5:
+            return (_engine_from_blobs, (self.catalog, index, policy, self.warnings))
+        # Out of band for the cache's pickler: mapped when loaded, not copied.
+        blobs = (_pickle.PickleBuffer(index), _pickle.PickleBuffer(policy))
+        return (_engine_from_blobs, (self.catalog, *blobs, self.warnings))
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True) -> Answer:
         """Answer one question; the safety check runs before any matching.

@@ -316,23 +316,32 @@ def _restore_strings(kind: type[Strings], text: str, offsets: array) -> Strings:
 class SortedStrings(Strings):
     """Distinct strings in sorted order: membership and position by bisection, not a hash set.
 
-    Positions found are remembered (a question looks up the same few stems for every entry).
+    Positions found are remembered (a question looks up the same few stems for every entry);
+    a small set is made a dict at its first lookup, which costs less than bisecting.
     """
 
-    __slots__ = ("_found",)
+    __slots__ = ("_found", "_whole")
+    _found: dict[str, int | None]
+    _whole: bool
 
     def __init__(self, items: Iterable[str] = ()) -> None:
         super().__init__(sorted(set(items)))
-        self._found: dict[str, int | None] = {}
 
     def position(self, item: str) -> int | None:
         """Where `item` is, or None."""
         try:
-            return self._found[item]
+            found = self._found
+        except AttributeError:  # first lookup (also when unpickled: __init__ did not run)
+            found = self._found = {}
+            self._whole = len(self) <= _WHOLE_DICT_MAX
+            if self._whole:
+                found.update(zip(self, range(len(self)), strict=True))
+        if self._whole:
+            return found.get(item)
+        try:
+            return found[item]
         except KeyError:
             pass
-        except AttributeError:  # unpickled: __init__ did not run
-            self._found = {}
         text, offsets = self._text, self._offsets
         low, high = 0, len(offsets) - 1
         while low < high:
@@ -342,11 +351,14 @@ class SortedStrings(Strings):
             else:
                 high = middle
         at = low if low < len(offsets) - 1 and text[offsets[low] : offsets[low + 1]] == item else None
-        self._found[item] = at
+        found[item] = at
         return at
 
     def __contains__(self, item: object) -> bool:
         return isinstance(item, str) and self.position(item) is not None
+
+
+_WHOLE_DICT_MAX = 20_000  # a SortedStrings this small becomes a dict at its first lookup
 
 
 class Slots:

@@ -210,3 +210,23 @@ def test_settled_files_are_not_hashed_again_and_an_edit_is_still_seen(
 
 def test_a_file_changed_just_now_is_hashed_not_trusted_by_its_stat(mini_data: Path) -> None:
     assert cache.quick_key([mini_data]) is None  # written within SETTLED_NS: its stat may not change on an edit
+
+
+def test_a_cached_catalog_finds_entries_without_reading_every_id(mini_data: Path) -> None:
+    import pickle
+
+    loaded, _ = catalog.load([mini_data])
+    restored = pickle.loads(pickle.dumps(loaded, protocol=5))
+    assert restored._ids is None  # nothing split yet
+    entry = restored.get("isp-log-retention")
+    assert entry is not None and entry == loaded.get("isp-log-retention")
+    assert restored.get("isp-log") is None and restored.get("log-retention") is None and restored.get("") is None
+    assert restored._ids is None  # found by one search of the joined ids
+    assert restored.ids == loaded.ids and list(restored.entries) == list(loaded.entries)
+    assert restored.get("police-trace-every-ip") == loaded.get("police-trace-every-ip")
+    empty = pickle.loads(pickle.dumps(match_catalog([]), protocol=5))
+    assert empty.ids == () and empty.get("a") is None and len(empty.entries) == 0
+
+
+def match_catalog(entries: list[object]) -> catalog.Catalog:
+    return catalog.Catalog(entries=entries)  # type: ignore[arg-type]
