@@ -713,14 +713,30 @@ def _view(text: str, index: Index, depth: int, memo: dict | None = None) -> _Vie
     return view
 
 
+def _top_docs(totals: dict[int, float], depth: int) -> list[int]:
+    """The `depth` docs with the highest totals, best first; ties go to the entry first in the data.
+
+    Only the docs scoring at least the depth-th best score can be among them: that score is
+    found without a key function, and only those docs are sorted (on large data a question
+    matches tens of thousands of entries; a keyed heap over all of them dominated its cost).
+    """
+    if len(totals) <= depth:
+        return sorted(totals, key=lambda doc: (-totals[doc], doc))
+    if depth <= 0:
+        return []
+    floor = heapq.nlargest(depth, totals.values())[-1]
+    best = [(-score, doc) for doc, score in totals.items() if score >= floor]
+    best.sort()
+    return [doc for _, doc in best[:depth]]
+
+
 def _compute_view(text: str, index: Index, depth: int, corrections: dict[str, str | None]) -> _View:
     terms = query_terms(text, index, corrections)
     totals: dict[int, float] = {}
     for term in terms:
         for doc, impact in index.postings(term):
             totals[doc] = totals.get(doc, 0.0) + impact
-    # Ties go to the entry that comes first in the data; nsmallest avoids sorting every match.
-    pool = [doc for doc, _ in heapq.nsmallest(depth, totals.items(), key=lambda item: (-item[1], item[0]))]
+    pool = _top_docs(totals, depth)
     # Words the data never uses (persona, chat, scene-setting) still count against an entry,
     # but less than its rarest word: "as a journalist, can I write that..." is still about it.
     unknown = UNKNOWN_WEIGHT * index.max_idf

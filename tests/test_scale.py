@@ -230,3 +230,14 @@ def test_a_cached_catalog_finds_entries_without_reading_every_id(mini_data: Path
 
 def match_catalog(entries: list[object]) -> catalog.Catalog:
     return catalog.Catalog(entries=entries)  # type: ignore[arg-type]
+
+
+@given(
+    st.dictionaries(st.integers(0, 60), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5, 7.0]), max_size=40),
+    st.integers(0, 25),
+)
+def test_the_top_docs_are_the_keyed_heaps_top_docs(totals: dict[int, float], depth: int) -> None:
+    import heapq
+
+    expected = [doc for doc, _ in heapq.nsmallest(depth, totals.items(), key=lambda item: (-item[1], item[0]))]
+    assert match._top_docs(totals, depth) == expected
