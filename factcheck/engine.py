@@ -42,7 +42,7 @@ class Engine:
     on first use: `list` and `show` never pay for the index, the rules or the classifier.
     """
 
-    __slots__ = ("_index", "_index_blob", "_policy", "_policy_blob", "catalog", "warnings")
+    __slots__ = ("_index", "_index_blob", "_index_buffers", "_policy", "_policy_blob", "catalog", "warnings")
 
     def __init__(
         self, catalog: Catalog, index: Index | None, policy: SafetyPolicy | None, warnings: tuple[Problem, ...] = ()
@@ -51,6 +51,7 @@ class Engine:
         self._index = index
         self._policy = policy
         self._index_blob = self._policy_blob = b""
+        self._index_buffers: tuple[object, ...] = ()  # the index's arrays and texts, out of band
         self.warnings = warnings
 
     @property
@@ -58,7 +59,7 @@ class Engine:
         if self._index is None:
             import _pickle
 
-            self._index = _pickle.loads(self._index_blob)
+            self._index = _pickle.loads(self._index_blob, buffers=self._index_buffers)
         return self._index
 
     @property
@@ -72,13 +73,17 @@ class Engine:
     def __reduce_ex__(self, protocol: int) -> tuple[object, ...]:  # type: ignore[override]
         import _pickle
 
-        index = self._index_blob or _pickle.dumps(self.index, protocol=5)
         policy = self._policy_blob or _pickle.dumps(self.policy, protocol=5)
-        if protocol < 5:
-            return (_engine_from_blobs, (self.catalog, index, policy, self.warnings))
+        if protocol < 5:  # every buffer in band
+            index = _pickle.dumps(self.index, protocol=4)
+            return (_engine_from_blobs, (self.catalog, index, bytes(policy), self.warnings))
+        index, buffers = self._index_blob, self._index_buffers
+        if not index:
+            index, buffers = dump_index(self.index)
         # Out of band for the cache's pickler: mapped when loaded, not copied.
         blobs = (_pickle.PickleBuffer(index), _pickle.PickleBuffer(policy))
-        return (_engine_from_blobs, (self.catalog, *blobs, self.warnings))
+        buffers = tuple(_pickle.PickleBuffer(b) for b in buffers)  # type: ignore[arg-type]  # views of a mapped cache
+        return (_engine_from_blobs, (self.catalog, *blobs, self.warnings, buffers))
 
     def ask(self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True) -> Answer:
         """Answer one question; the safety check runs before any matching.
@@ -137,10 +142,20 @@ class Engine:
         return entry
 
 
-def _engine_from_blobs(catalog: Catalog, index: bytes, policy: bytes, warnings: tuple[Problem, ...]) -> Engine:
+def _engine_from_blobs(
+    catalog: Catalog, index: bytes, policy: bytes, warnings: tuple[Problem, ...], buffers: tuple[object, ...] = ()
+) -> Engine:
     engine = Engine(catalog, None, None, warnings)
-    engine._index_blob, engine._policy_blob = index, policy
+    engine._index_blob, engine._policy_blob, engine._index_buffers = index, policy, buffers
     return engine
+
+
+def dump_index(index: Index) -> tuple[bytes, tuple[object, ...]]:
+    """The index pickled, its large arrays and texts apart (PickleBuffers: out of band in the cache)."""
+    import _pickle
+
+    buffers: list[object] = []
+    return _pickle.dumps(index, protocol=5, buffer_callback=buffers.append), tuple(buffers)
 
 
 @lru_cache(maxsize=1)
@@ -225,9 +240,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     if key is not None and len(catalog.entries) > _KEEP_INDEX_WHILE_STORING:
         # Large data: keep the index as the bytes the cache stores, not also as objects, while the
         # catalog is pickled beside it (the peak of a first run); the first question unpickles it.
-        import _pickle
-
-        engine._index_blob, engine._index = _pickle.dumps(index, protocol=5), None
+        (engine._index_blob, engine._index_buffers), engine._index = dump_index(index), None
         del index
     cache.store(key, engine, paths)
     cache.remember(quick, key, paths, named)

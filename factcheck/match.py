@@ -19,7 +19,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol, overload
+from typing import TYPE_CHECKING, NamedTuple, Protocol, SupportsIndex, overload
 
 from factcheck.model import Candidate, Entry
 
@@ -255,21 +255,36 @@ class DecisionModel(NamedTuple):
 
 
 class Strings(Sequence[str]):
-    """Many strings kept as one, with their offsets: pickled and unpickled as two buffers.
+    """Many strings kept as one UTF-8 byte string, with their offsets: pickled as two buffers.
 
-    A tuple of 100,000 strings took ~30 ms to unpickle, one object each; this takes a copy.
-    Indexing rebuilds only the string asked for; a slice gives a list.
+    A tuple of 100,000 strings took ~30 ms to unpickle, one object each. Pickled with
+    protocol 5, both buffers go out of band: the cache maps them from its file (no copy).
+    Indexing decodes only the string asked for; a slice gives a list.
     """
 
     __slots__ = ("_offsets", "_text")
+    _text: bytes | memoryview
+    _offsets: array | memoryview
 
     def __init__(self, items: Iterable[str] = ()) -> None:
-        items = list(items)
-        self._text = "".join(items)
-        self._offsets = array("Q", itertools.accumulate(map(len, items), initial=0))
+        encoded = [item.encode("utf-8", "surrogatepass") for item in items]
+        self._text = b"".join(encoded)
+        self._offsets = array("Q", itertools.accumulate(map(len, encoded), initial=0))
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_restore_strings, (type(self), self._text, self._offsets))
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        text: object = self._text
+        offsets: object = self._offsets
+        if int(protocol) >= 5:
+            import _pickle
+
+            text, offsets = _pickle.PickleBuffer(self._text), _pickle.PickleBuffer(self._offsets)
+        elif isinstance(self._offsets, memoryview):
+            text, offsets = bytes(self._text), array("Q", self._offsets.tolist())
+        return (_restore_strings, (type(self), text, offsets))
+
+    def _at(self, position: int) -> str:
+        offsets = self._offsets
+        return str(self._text[offsets[position] : offsets[position + 1]], "utf-8", "surrogatepass")
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -281,36 +296,63 @@ class Strings(Sequence[str]):
     def __getitem__(self, position: slice) -> list[str]: ...
 
     def __getitem__(self, position: int | slice) -> str | list[str]:
-        offsets, text = self._offsets, self._text
         if isinstance(position, slice):
-            start, stop, step = position.indices(len(self))
-            return [text[offsets[i] : offsets[i + 1]] for i in range(start, stop, step)]
+            return [self._at(i) for i in range(*position.indices(len(self)))]
         if position < 0:
             position += len(self)
         if not 0 <= position < len(self):
             raise IndexError("Strings index out of range")
-        return text[offsets[position] : offsets[position + 1]]
+        return self._at(position)
 
     def __iter__(self) -> Iterator[str]:
-        text, offsets = self._text, self._offsets
-        return (text[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1))
+        return (self._at(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Strings):
-            return type(self) is type(other) and self._text == other._text and self._offsets == other._offsets
+            return (
+                type(self) is type(other)
+                and bytes(self._text) == bytes(other._text)
+                and self._offsets.tolist() == other._offsets.tolist()
+            )
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self._text, len(self)))
+        return hash((bytes(self._text), len(self)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self)} strings)"
 
 
-def _restore_strings(kind: type[Strings], text: str, offsets: array) -> Strings:
+def _restore_strings(kind: type[Strings], text: bytes | memoryview, offsets: object) -> Strings:
     new = kind.__new__(kind)
-    new._text, new._offsets = text, offsets
+    new._text = text
+    new._offsets = offsets if isinstance(offsets, array) else memoryview(offsets).cast("Q")  # type: ignore[arg-type]
     return new
+
+
+def _numbers(typecode: str, data: object) -> memoryview:
+    """An array pickled out of band, back as a typed view of its bytes (mapped by the cache)."""
+    return memoryview(data).cast(typecode)  # type: ignore[arg-type, call-overload]
+
+
+class _OutOfBand:
+    """Pickles an array as a buffer (out of band with protocol 5): `_numbers` gives it back as a view."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: array | memoryview) -> None:
+        self.values = values
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        import _pickle
+
+        values = self.values
+        typecode = values.typecode if isinstance(values, array) else values.format
+        data = _pickle.PickleBuffer(values) if int(protocol) >= 5 else values.tobytes()
+        return (_numbers, (typecode, data))
+
+
+_MAPPED_FIELDS = frozenset({"idfs", "offsets", "docs", "impacts"})  # the bulk of a large index
 
 
 class SortedStrings(Strings):
@@ -342,15 +384,15 @@ class SortedStrings(Strings):
             return found[item]
         except KeyError:
             pass
-        text, offsets = self._text, self._offsets
-        low, high = 0, len(offsets) - 1
+        text, offsets, key = self._text, self._offsets, item.encode("utf-8", "surrogatepass")
+        low, high = 0, len(offsets) - 1  # UTF-8 bytes sort as their code points do
         while low < high:
             middle = (low + high) // 2
-            if text[offsets[middle] : offsets[middle + 1]] < item:
+            if bytes(text[offsets[middle] : offsets[middle + 1]]) < key:
                 low = middle + 1
             else:
                 high = middle
-        at = low if low < len(offsets) - 1 and text[offsets[low] : offsets[low + 1]] == item else None
+        at = low if low < len(offsets) - 1 and bytes(text[offsets[low] : offsets[low + 1]]) == key else None
         found[item] = at
         return at
 
@@ -427,6 +469,14 @@ class Index(NamedTuple):
     off_topic: frozenset[str] = frozenset()  # the lexicon's off-topic words and phrases, stemmed ("credit card")
     subject: frozenset[str] = frozenset()  # the lexicon's subject words and phrases, stemmed
     vectors: tuple[array, ...] = ()  # 'f' per entry, when built with an encoder and not too many entries
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:  # type: ignore[override]
+        # The postings as buffers: with protocol 5 the cache maps them from its file, not copies them.
+        fields = (
+            _OutOfBand(value) if name in _MAPPED_FIELDS else value  # type: ignore[arg-type]
+            for name, value in zip(self._fields, self, strict=True)
+        )
+        return (Index, tuple(fields))
 
     def idf(self, term: str) -> float:
         """Rarity of a stem; a stem the entries never use counts as the rarest."""

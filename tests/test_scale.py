@@ -241,3 +241,20 @@ def test_the_top_docs_are_the_keyed_heaps_top_docs(totals: dict[int, float], dep
 
     expected = [doc for doc, _ in heapq.nsmallest(depth, totals.items(), key=lambda item: (-item[1], item[0]))]
     assert match._top_docs(totals, depth) == expected
+
+
+def test_a_cached_engine_maps_its_index_and_answers_as_a_fresh_one(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    questions = ("do police trace every IP?", "who runs the cybertipline", "how long are logs kept")
+    built = engine.open_engine([mini_data])
+    fresh = [built.ask(q) for q in questions]
+    cached = engine.open_engine([mini_data])
+    assert isinstance(cached.index.docs, memoryview) and isinstance(cached.index.impacts, memoryview)
+    assert [cached.ask(q) for q in questions] == fresh
+    for protocol in (4, 5):  # any other pickler gets every buffer in band
+        again = pickle.loads(pickle.dumps(cached, protocol=protocol))
+        assert [again.ask(q) for q in questions] == fresh
+    assert pickle.loads(pickle.dumps(built.index, protocol=5)) == built.index
