@@ -964,17 +964,40 @@ def _shares(
     question_share = sum(weight[t] for t in terms if t in entry_terms) / information if information else 0.0
     asked = set(terms)
     phrasing_share = 0.0
-    idf = index.idf
-    for phrasing in index.entry_phrasings(doc):
-        total = said = 0.0
-        for term in phrasing:
-            rarity = idf(term)
-            total += rarity
+    for pairs, total in _weighted_phrasings(index, doc):
+        said = 0.0
+        for term, rarity in pairs:
             if term in asked:
                 said += rarity
         if total and said / total > phrasing_share:
             phrasing_share = said / total
     return question_share, phrasing_share
+
+
+# Each entry's phrasings with the rarity of every stem, worked out once per index: claim
+# spotting and batches score the same entries for question after question. Keyed by the
+# index's identity (checked: an id can be reused once an index is gone), bounded in size.
+_PHRASING_WEIGHTS: dict[tuple[int, int], tuple[Index, list[tuple[list[tuple[str, float]], float]]]] = {}
+_PHRASING_WEIGHTS_MAX = 200_000
+
+
+def _weighted_phrasings(index: Index, doc: int) -> list[tuple[list[tuple[str, float]], float]]:
+    key = (id(index), doc)
+    known = _PHRASING_WEIGHTS.get(key)
+    if known is not None and known[0] is index:
+        return known[1]
+    if len(_PHRASING_WEIGHTS) >= _PHRASING_WEIGHTS_MAX:
+        _PHRASING_WEIGHTS.clear()
+    idf = index.idf
+    weighted = []
+    for phrasing in index.entry_phrasings(doc):
+        pairs = [(term, idf(term)) for term in phrasing]
+        total = 0.0
+        for _, rarity in pairs:
+            total += rarity  # added in order, as the scores have always been
+        weighted.append((pairs, total))
+    _PHRASING_WEIGHTS[key] = (index, weighted)
+    return weighted
 
 
 def combine(question_share: float, phrasing_share: float) -> float:
