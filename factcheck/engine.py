@@ -59,7 +59,10 @@ class Engine:
         if self._index is None:
             import _pickle
 
-            self._index = _pickle.loads(self._index_blob, buffers=self._index_buffers)
+            # Bytes of the mapped cache file, or, in the run that stored a large index, the
+            # PickleBuffers of its arrays and texts: those as plain bytes too, as the cache gives them.
+            buffers = (b.raw() if isinstance(b, _pickle.PickleBuffer) else b for b in self._index_buffers)
+            self._index = _pickle.loads(self._index_blob, buffers=buffers)
         return self._index
 
     @property

@@ -258,3 +258,18 @@ def test_a_cached_engine_maps_its_index_and_answers_as_a_fresh_one(
         again = pickle.loads(pickle.dumps(cached, protocol=protocol))
         assert [again.ask(q) for q in questions] == fresh
     assert pickle.loads(pickle.dumps(built.index, protocol=5)) == built.index
+
+
+def test_a_first_run_on_large_data_answers_from_the_index_it_stored(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large data keeps only the stored bytes of its index while the cache is written, and
+    # unpickles them in the same process: the buffers are then the arrays themselves, not bytes.
+    questions = ("do police trace every IP?", "who runs the cybertipline", "how long are logs kept")
+    monkeypatch.setattr(engine, "_KEEP_INDEX_WHILE_STORING", 0)
+    first = engine.open_engine([mini_data])
+    assert first._index is None  # the index as stored, not the objects
+    answers = [first.ask(q) for q in questions]
+    assert [engine.open_engine([mini_data]).ask(q) for q in questions] == answers  # from the cache
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    assert [engine.open_engine([mini_data]).ask(q) for q in questions] == answers
