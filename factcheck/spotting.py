@@ -11,7 +11,9 @@ question does (`spot`):
   aliases: at least MIN_SHARED of them, and at least half of the best phrasing's weight;
 - a number the sentence gives (a figure, a year) appears in the entry, when the entry
   gives numbers at all: "32 million reports" is not "16.9 million", nor is 2030 a 2023;
-- the sentence is a statement: questions, headings without a verb... are scene-setting;
+- the sentence is a statement: questions, headings, and list items that are labels (no
+  final punctuation, auxiliary, negation or figure: "- Support services for survivors")
+  are scene-setting;
 - explainer entries (how/what topics, no rating) count only for a sentence that states a
   figure the entry reports: a sentence on Europol's role is not a rated claim.
 
@@ -21,6 +23,7 @@ policy as `ask`) is never matched: it is counted, not repeated.
 Each finding says whether the sentence repeats the rated claim, contradicts it (by
 explicit negation, factcheck.stance) or only mentions its topic, and "mentions" whenever
 that cannot be told reliably (a hedge, a conditional, a negation away from the claim).
+A reported statement ("experts noted that ... no law covers it") is read for what it states.
 """
 
 from __future__ import annotations
@@ -71,7 +74,9 @@ class Sentence(NamedTuple):
     text: str
     line: int
     column: int
-    heading: bool = False  # a Markdown heading, or a Title Case line without final punctuation
+    # A Markdown heading, a Title Case line without final punctuation, or a label: a list item
+    # without final punctuation, verb or figure ("- Support services for survivors").
+    heading: bool = False
 
 
 # --- Splitting ----------------------------------------------------------------------------
@@ -93,6 +98,13 @@ _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"(?<!\w)(?:\*\*|__|\*|_|`)(?=\S)|(?<=\S)(?:\*\*|__|\*|_|`)(?!\w)")
 _SPACES = re.compile(r"\s+")
 WRAP_WIDTH = 60  # a line this long without final punctuation is a paragraph wrapped, not a title
+# What makes an unpunctuated list item a statement rather than a label: an auxiliary, a modal, a
+# negation or a figure. Closed words only: "changes" or "rules" may be a verb or a noun.
+_STATEMENT_CUE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|can|cannot|could|will|would|may|"
+    r"might|must|should|shall|not|never|no|none|nobody|nothing|\w+n['\u2019]t)\b|\d",
+    re.IGNORECASE,
+)
 
 
 class _Piece(NamedTuple):
@@ -164,6 +176,12 @@ def _title_case(line: str) -> bool:
     return bool(words) and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
+def _label(item: str) -> bool:
+    """Is a list item a label ("Hash matching and how platforms use it"), naming a topic as a
+    heading does, rather than a statement? Without final punctuation, auxiliary, negation or figure."""
+    return not _TERMINAL.search(item) and not _STATEMENT_CUE.search(item)
+
+
 def _is_abbreviation(text: str, end: int) -> bool:
     """Does the period before `end` close an abbreviation ("e.g.", "U.S.", "Dr.") or an initial?"""
     word = text[:end].rsplit(None, 1)[-1].rstrip(".").lstrip("(\"'\u201c").casefold()
@@ -186,14 +204,21 @@ def sentences(text: str) -> list[Sentence]:
         for boundary in _BOUNDARY.finditer(joined):
             if joined[boundary.start() - 1] == "." and _is_abbreviation(joined, boundary.start()):
                 continue
-            _add(found, joined, begin, boundary.start(), block, starts, heading)
+            _add(found, joined, begin, boundary.start(), block, starts, heading, kind == "item")
             begin = boundary.end()
-        _add(found, joined, begin, len(joined), block, starts, heading)
+        _add(found, joined, begin, len(joined), block, starts, heading, kind == "item")
     return found
 
 
 def _add(
-    found: list[Sentence], joined: str, begin: int, end: int, block: list[_Piece], starts: list[int], heading: bool
+    found: list[Sentence],
+    joined: str,
+    begin: int,
+    end: int,
+    block: list[_Piece],
+    starts: list[int],
+    heading: bool,
+    item: bool = False,
 ) -> None:
     from factcheck.text import plain_question
 
@@ -204,6 +229,7 @@ def _add(
     begin += len(raw) - len(raw.lstrip())
     at = bisect_right(starts, begin) - 1
     piece = block[at]
+    heading = heading or (item and _label(text))
     found.append(Sentence(text, piece.line, piece.column + begin - starts[at], heading))
 
 
@@ -236,6 +262,15 @@ _UNIVERSAL = re.compile(
 )
 # Where a subordinate clause starts: a negation after it does not deny the main statement.
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|whose|whom|where|because|although|though|unless|if)\b", re.IGNORECASE)
+# A reporting frame ("a panellist pointed out that ...", "experts noted that ..."): what follows
+# "that" is what the sentence states, not a subordinate clause.
+_REPORTED = re.compile(
+    r"^[^,;:]{0,80}?\b(?:said|says|say|noted|notes|note|pointed\s+out|points\s+out|claimed|claims|claim|"
+    r"argued|argues|argue|insisted|insists|insist|stressed|stresses|added|adds|warned|warns|explained|explains|"
+    r"wrote|writes|reported|reports|found|finds|showed|shows|admitted|admits|acknowledged|acknowledges|"
+    r"conceded|concedes|agreed|agree|agrees|told\s+\w+(?:\s+\w+)?)\s+that\s+",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b(?:[A-Z]{2,}\w*|\w*[a-z][A-Z]\w*|[A-Z][a-z]+)\b")
 
 
@@ -445,7 +480,7 @@ def stance(terms: _Terms, text: str, entry: Entry) -> str:
     if denied > 1 or claimed_denied > 1:
         return "mentions"  # double negatives are not read
     if denied != claimed_denied:
-        main = _SUBORDINATE.split(scope, maxsplit=1)[0]
+        main = _SUBORDINATE.split(_REPORTED.sub("", scope, count=1), maxsplit=1)[0]
         return "contradicts" if denials(main) != claimed_denied else "mentions"
     said = terms.of(clause)
     figures = numbers(entry.claim)
@@ -459,10 +494,19 @@ def stance(terms: _Terms, text: str, entry: Entry) -> str:
     if any(not n <= said for n in claimed if n):
         # A name of the claim is missing: fine, unless the clause names someone else in its place.
         known = frozenset().union(*claimed, *terms.phrasings(entry)[:1])
-        others = [n for n in _NAME.findall(clause)[1:] if terms.of(n) and not terms.of(n) <= known]
+        others = [n for n in _clause_names(clause) if terms.of(n) and not terms.of(n) <= known]
         if others:
             return "mentions"
     return "repeats"
+
+
+def _clause_names(clause: str) -> list[str]:
+    """The names a clause gives: its first word only when it is one however placed (NCMEC,
+    CyberTipline), not a word capitalised because it opens the clause ("Police", "The")."""
+    found = _NAME.findall(clause)
+    if found and clause.lstrip(" \"'\u201c\u2018(").startswith(found[0]) and found[0][1:].islower():
+        found = found[1:]
+    return found
 
 
 _WORD = re.compile(r"[\w'\u2019-]+")
