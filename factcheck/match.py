@@ -175,9 +175,9 @@ def stem_all(words: Sequence[str]) -> list[str]:
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'."""
     longest_from = lexicon.longest_from
-    starts = [i for i, word in enumerate(words) if word in longest_from]  # only these can begin a variant
-    if not starts:
+    if longest_from.keys().isdisjoint(words):  # most texts: no word can begin a variant
         return words
+    starts = [i for i, word in enumerate(words) if word in longest_from]  # only these can begin a variant
     out: list[str] = []
     i, count = 0, len(words)
     for start in starts:
@@ -540,16 +540,22 @@ class _Stems:
             return [known[w] for w in words]
 
 
-def _entry_words(entry: Entry, lexicon: Lexicon, known: set[str]) -> tuple[list[list[str]], list[str]]:
-    """Content words of each phrasing (question, aliases), and of the body; records raw words in `known`."""
-    phrasings = (entry.question, *entry.aliases)
-    body = (entry.answer or "", *(c.text for c in entry.claims), " ".join(entry.tags), entry.id.replace("-", " "))
-    out = []
-    for text in normalise_each((*phrasings, *body)):
-        raw = text.split()
-        known.update(raw)
-        out.append(content_words(raw, lexicon))
-    return out[: len(phrasings)], [w for words in out[len(phrasings) :] for w in words]
+def _normalise_many(texts: list[str]) -> list[str]:
+    """`normalise` of each text: those without a newline in one `normalise_each` per batch, not one per entry."""
+    out = [""] * len(texts)
+    plain = [i for i, text in enumerate(texts) if "\n" not in text]
+    for start in range(0, len(plain), _NORMALISE_BATCH):
+        batch = plain[start : start + _NORMALISE_BATCH]
+        for i, line in zip(batch, normalise_each([texts[i] for i in batch]), strict=True):
+            out[i] = line
+    if len(plain) < len(texts):
+        for i, text in enumerate(texts):
+            if "\n" in text:
+                out[i] = normalise(text)
+    return out
+
+
+_NORMALISE_BATCH = 4096  # texts normalised together (a few hundred KB joined)
 
 
 class Bags(NamedTuple):
@@ -570,25 +576,49 @@ class Bags(NamedTuple):
 
 
 def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
-    """Normalise, rewrite synonyms, drop stopwords and stem every text of `entries`, and weigh the stems."""
+    """Normalise, rewrite synonyms, drop stopwords and stem every text of `entries`, and weigh the stems.
+
+    Every text of every entry is normalised in a few batches and every distinct word stemmed
+    once, then each entry's bag is weighed: per-entry work is only the bag itself.
+    """
+    texts: list[str] = []
+    shapes: list[tuple[int, int]] = []  # per entry: where its body's texts start, where its texts end
+    for entry in entries:
+        texts.append(entry.question)
+        texts += entry.aliases
+        body_from = len(texts)
+        texts.append(entry.answer or "")
+        texts += [c.text for c in entry.claims]
+        texts.append(" ".join(entry.tags))
+        texts.append(entry.id.replace("-", " "))
+        shapes.append((body_from, len(texts)))
     known: set[str] = set()
+    contents = []  # per text: its content words (after synonyms, without stopwords)
+    for line in _normalise_many(texts):
+        raw = line.split()
+        known.update(raw)
+        contents.append(content_words(raw, lexicon))
+    del texts
+    distinct = list({w: None for words in contents for w in words})
+    stem_of = dict(zip(distinct, stem_all(distinct), strict=True))
+    del distinct
     phrasing_lines: list[str] = []
     entry_terms: list[str] = []
-    stems_of = _Stems()
     term_ids: dict[str, int] = {}  # stem -> position, in order of first use
     bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
-    for entry in entries:
-        phrasing_words, body_words = _entry_words(entry, lexicon, known)
-        surface = [w for p in phrasing_words for w in p] + body_words
-        stems = stems_of(surface)
-        stem_of = dict(zip(surface, stems, strict=True))
+    start = 0
+    for body_from, end in shapes:
+        phrasing_words = contents[start:body_from]
+        phrasing_stems = [stem_of[w] for words in phrasing_words for w in words]
+        body_stems = [stem_of[w] for words in contents[body_from:end] for w in words]
+        start = end
         phrasing_lines.append("\n".join(" ".join(sorted({stem_of[w] for w in p})) for p in phrasing_words if p))
-        bag: dict[str, float] = {}
-        split = len(surface) - len(body_words)
-        for stem in stems[:split]:
-            bag[stem] = bag.get(stem, 0.0) + PHRASING_WEIGHT
-        for stem in stems[split:]:
-            bag[stem] = bag.get(stem, 0.0) + BODY_WEIGHT
+        bag = dict.fromkeys(phrasing_stems, 0.0)  # in order of first use, phrasings first
+        bag.update(dict.fromkeys([s for s in body_stems if s not in bag], 0.0))
+        for stem in phrasing_stems:
+            bag[stem] += PHRASING_WEIGHT
+        for stem in body_stems:
+            bag[stem] += BODY_WEIGHT
         bag_ids.extend([term_ids.setdefault(stem, len(term_ids)) for stem in bag])
         bag_tfs.extend(bag.values())
         bag_ends.append(len(bag_ids))

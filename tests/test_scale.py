@@ -36,6 +36,13 @@ def test_normalise_each_is_normalise_of_each(texts: list[str]) -> None:
     assert normalise_each(texts) == [normalise(t) for t in texts]
 
 
+@given(st.lists(TEXT, max_size=12), st.integers(1, 4))
+def test_normalising_in_batches_is_normalise_of_each(texts: list[str], batch: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match, "_NORMALISE_BATCH", batch)
+        assert match._normalise_many(texts) == [normalise(t) for t in texts]
+
+
 def _greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     """The plain algorithm: at each word, the longest variant starting there."""
     out, i = [], 0
