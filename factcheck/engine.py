@@ -274,18 +274,81 @@ def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem
     from factcheck.errors import DataError
 
     base = cache.cache_key(()) if key is not None and len(paths) > 1 else None  # the bundled inputs and the code
-    parts = []
+    parts: list[_Part | None] = []
+    unread: list[tuple[int, Path, Key | None]] = []
     for number, path in enumerate(paths):
         part_key = cache.file_part_key(key.inputs[number], base) if key is not None and base is not None else None
         cached = cache.load(part_key, _CachedFile)
-        if cached is not None:
-            parts.append(_Part(cached.part, cached.bags, None))
-        else:
-            parts.append(_Part(catalog_mod.read_part(path), None, part_key))
-    catalog, problems = catalog_mod.combine([p.part for p in parts])
+        parts.append(None if cached is None else _Part(cached.part, cached.bags, None))
+        if cached is None:
+            unread.append((number, path, part_key))
+    workers = _workers(unread)
+    if workers > 1:
+        try:
+            read = _read_in_parallel(unread, workers)
+        except Exception:  # a worker killed (out of memory?), no fork: read them here
+            read = [_Part(catalog_mod.read_part(path), None, part_key) for _, path, part_key in unread]
+    else:
+        read = [_Part(catalog_mod.read_part(path), None, part_key) for _, path, part_key in unread]
+    for (number, _, _), part in zip(unread, read, strict=True):
+        parts[number] = part
+    done = [p for p in parts if p is not None]
+    catalog, problems = catalog_mod.combine([p.part for p in done])
     if catalog is None:
         raise DataError([p for p in problems if not p.warning])
-    return catalog, problems, parts
+    return catalog, problems, done
+
+
+# Several data files to read that weigh this much together are read and analysed by worker
+# processes, one file each at a time, as many as there are CPUs (forked: Linux only).
+PARALLEL_MIN_BYTES = 4 * 2**20
+
+
+def _workers(unread: Sequence[tuple[int, Path, Key | None]]) -> int:
+    import os
+    import sys
+
+    if len(unread) < 2 or not sys.platform.startswith("linux"):
+        return 1
+    try:
+        if sum(os.stat(path).st_size for _, path, _ in unread) < PARALLEL_MIN_BYTES:
+            return 1
+        cpus = len(os.sched_getaffinity(0))
+    except (OSError, AttributeError):
+        return 1
+    return min(cpus, len(unread))
+
+
+def _read_in_parallel(unread: Sequence[tuple[int, Path, Key | None]], workers: int) -> list[_Part]:
+    """Each file read, checked and (when it has no error) analysed and cached, by forked workers; in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(path, part_key) for _, path, part_key in unread]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_read_analysed, jobs, chunksize=1))
+
+
+def _read_analysed(job: tuple[Path, Key | None]) -> _Part:
+    """In a worker: one file's part, and its bags cached (as `_analysed` does) unless the file has an error."""
+    from factcheck import catalog as catalog_mod
+
+    path, part_key = job
+    part = _Part(catalog_mod.read_part(path), None, part_key)
+    if part.part.has_errors:
+        return part
+    try:
+        bags = _analysed(part, _bundled_lexicon())
+    except Exception:  # a damaged lexicon: the main process reports it
+        return part
+    return _Part(part.part, bags, None)
+
+
+@lru_cache(maxsize=1)
+def _bundled_lexicon() -> Lexicon:
+    from factcheck import cache
+
+    return load_lexicon(cache.bundled_data_path("lexicon.yaml"))
 
 
 def _analysed(part: _Part, lexicon: Lexicon) -> Bags:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,29 @@ def test_a_first_run_on_large_data_answers_from_the_index_it_stored(
     assert [engine.open_engine([mini_data]).ask(q) for q in questions] == answers  # from the cache
     monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
     assert [engine.open_engine([mini_data]).ask(q) for q in questions] == answers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="files are read by forked workers on Linux only")
+def test_files_read_by_workers_give_the_same_engine_and_problems(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = split_mini(tmp_path)
+    questions = ("do police trace every IP?", "who runs the cybertipline", "how long are logs kept")
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    alone = engine.open_engine(files)
+    expected = [alone.ask(q) for q in questions]
+    monkeypatch.delenv("FACTCHECK_NO_CACHE")
+    monkeypatch.setattr(engine, "_workers", lambda unread: 2)
+    built = engine.open_engine(files)
+    assert built.catalog.entries == alone.catalog.entries and built.warnings == alone.warnings
+    assert [built.ask(q) for q in questions] == expected
+    assert [engine.open_engine(files).ask(q) for q in questions] == expected  # from the parts the workers cached
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace("verdict: unproven", "verdict: maybe"))
+    files[0].write_text(files[0].read_text(encoding="utf-8").replace("  tags:", "  tagz:"), encoding="utf-8")
+    files[1].write_text(files[1].read_text(encoding="utf-8") + "\n")  # three files to read again
+    args = [a for f in files for a in ("--data", str(f))]
+    parallel = runner.invoke(app, ["list", *args])
+    monkeypatch.undo()
+    alone_cli = runner.invoke(app, ["list", *args], env={"FACTCHECK_NO_CACHE": "1"})
+    assert parallel.exit_code == alone_cli.exit_code == 2
+    assert parallel.stderr == alone_cli.stderr and "unknown verdict 'maybe'" in parallel.stderr
