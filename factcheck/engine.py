@@ -229,7 +229,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         cache.remember(quick, key, paths, named)
         return engine
     with cache.gc_paused():
-        catalog, warnings, parts = _read(paths, key)
+        catalog, warnings, parts, policy_blob = _read(paths, key)
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
         model = load_decision_model(cache.bundled_data_path("decision.json"))
         bags = None
@@ -237,7 +237,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
             bags = [part.bags or _analysed(part, lexicon) for part in parts]
         index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags)
         del parts, bags  # the index holds their words now: free them before it is pickled
-    policy, policy_blob = _compiled_policy()
+    policy, policy_blob = (None, policy_blob) if policy_blob else _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     engine._policy_blob = policy_blob
     if key is not None and len(catalog.entries) > _KEEP_INDEX_WHILE_STORING:
@@ -266,9 +266,9 @@ class _Part(NamedTuple):
     key: Key | None  # where to cache it once analysed
 
 
-def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem], list[_Part]]:
+def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem], list[_Part], bytes]:
     """Every file's part, from the cache when it holds several and this one is unchanged; the checks
-    across files; raises DataError."""
+    across files; raises DataError. Also the pickled safety policy when workers made it, else b""."""
     from factcheck import cache
     from factcheck import catalog as catalog_mod
     from factcheck.errors import DataError
@@ -283,9 +283,10 @@ def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem
         if cached is None:
             unread.append((number, path, part_key))
     workers = _workers(unread)
+    policy_blob = b""
     if workers > 1:
         try:
-            read = _read_in_parallel(unread, workers)
+            read, policy_blob = _read_in_parallel(unread, workers)
         except Exception:  # a worker killed (out of memory?), no fork: read them here
             read = [_Part(catalog_mod.read_part(path), None, part_key) for _, path, part_key in unread]
     else:
@@ -296,7 +297,7 @@ def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem
     catalog, problems = catalog_mod.combine([p.part for p in done])
     if catalog is None:
         raise DataError([p for p in problems if not p.warning])
-    return catalog, problems, done
+    return catalog, problems, done, policy_blob
 
 
 # Several data files to read that weigh this much together are read and analysed by worker
@@ -319,14 +320,25 @@ def _workers(unread: Sequence[tuple[int, Path, Key | None]]) -> int:
     return min(cpus, len(unread))
 
 
-def _read_in_parallel(unread: Sequence[tuple[int, Path, Key | None]], workers: int) -> list[_Part]:
-    """Each file read, checked and (when it has no error) analysed and cached, by forked workers; in order."""
+def _read_in_parallel(unread: Sequence[tuple[int, Path, Key | None]], workers: int) -> tuple[list[_Part], bytes]:
+    """Each file read, checked and (when it has no error) analysed and cached, by forked workers, in order;
+    and the pickled safety policy, compiled by the worker that first has nothing left to read."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     jobs = [(path, part_key) for _, path, part_key in unread]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_read_analysed, jobs, chunksize=1))
+        parts = pool.map(_read_analysed, jobs, chunksize=1)
+        policy = pool.submit(_policy_blob)
+        return list(parts), policy.result()
+
+
+def _policy_blob() -> bytes:
+    """In a worker: `_compiled_policy`'s pickle, or b"" on any error (the main process then reports it)."""
+    try:
+        return _compiled_policy()[1]
+    except Exception:
+        return b""
 
 
 def _read_analysed(job: tuple[Path, Key | None]) -> _Part:
