@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -444,6 +445,70 @@ def _scan(text: str) -> tuple[int | None, bool]:
     return None, foreign
 
 
+def _walk(root: Node) -> tuple[int | None, bool]:
+    """What `_scan` finds, from the composed tree instead of a second pass over the parser's events:
+    the line of the first collection (in document order) nested deeper than MAX_DEPTH, and whether
+    any node's tag is not plain YAML. Each shared (aliased) collection is visited once, at its anchor.
+    """
+    plain, scalar, mapping = _PLAIN_TAGS, ScalarNode, MappingNode
+    foreign = root.tag not in plain
+    if type(root) is scalar:
+        return None, foreign
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return _line(node), foreign
+        children = [n for pair in node.value for n in pair] if type(node) is mapping else node.value
+        for child in reversed(children):  # popped in document order
+            if child.tag not in plain:
+                foreign = True
+            if type(child) is not scalar:
+                stack.append((child, depth + 1))
+    return None, foreign
+
+
+_DEEP_PROBE = "[" * 1001 + "]" * 1001
+
+
+@lru_cache(maxsize=1)
+def _parser_limits_depth() -> bool:
+    """Whether the parser refuses more than 1,000 levels itself (libyaml 0.2.5+, in PyYAML's wheels since 6.0.4):
+    then composing cannot crash, and the depth is checked on the tree."""
+    try:
+        yaml.compose(_DEEP_PROBE, Loader=_Loader)
+    except yaml.YAMLError:
+        return True
+    except Exception:  # pragma: no cover - the pure Python parser: RecursionError
+        return False
+    return False  # pragma: no cover
+
+
+def _compose(text: str) -> tuple[Node | None, int | None, bool]:
+    """The root node (None when nested too deep or empty), the line of the first collection nested deeper
+    than MAX_DEPTH, and whether any tag is not plain YAML. Raises the YAML errors `yaml.compose` does.
+
+    Composed at once when the parser bounds the depth itself, and the tree walked; a document the
+    parser refuses, and any parser that does not bound it, go the old way: `_scan`'s pass over the
+    events first (whose findings come before a syntax error further on), then compose.
+    """
+    if _parser_limits_depth():
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except Exception:
+            pass  # reported below exactly as before
+        else:
+            return (root, *_walk(root)) if root is not None else (None, None, False)
+    too_deep, tagged = _scan(text)
+    if too_deep is not None:
+        return None, too_deep, tagged
+    return yaml.compose(text, Loader=_Loader), None, tagged
+
+
 def _foreign_tags(root: Node) -> Iterable[Node]:
     """Nodes whose tag is not plain YAML; each shared (aliased) node is visited once."""
     seen: set[int] = set()
@@ -481,11 +546,10 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
         return [], []
     name = str(path)
     try:
-        too_deep, tagged = _scan(text)
+        root, too_deep, tagged = _compose(text)
         if too_deep is not None:
             report.error(name, too_deep, f"YAML is nested more than {MAX_DEPTH} levels deep")
             return [], []
-        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         report.error(name, (mark.line + 1) if mark else 1, _yaml_message(exc, text))

@@ -307,3 +307,35 @@ def test_files_read_by_workers_give_the_same_engine_and_problems(
     alone_cli = runner.invoke(app, ["list", *args], env={"FACTCHECK_NO_CACHE": "1"})
     assert parallel.exit_code == alone_cli.exit_code == 2
     assert parallel.stderr == alone_cli.stderr and "unknown verdict 'maybe'" in parallel.stderr
+
+
+LEAF = st.one_of(st.sampled_from(["a", "1", "true", "~", "2020-01-02", "x y", "!", "=", "<<"]), st.integers(0, 9))
+
+
+def _nested(depth: int) -> st.SearchStrategy[object]:
+    return st.recursive(
+        LEAF,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+        max_leaves=depth,
+    )
+
+
+def _deep(value: object, levels: int, mapping: bool) -> object:
+    for _ in range(levels):
+        value = {"k": value} if mapping else [value]
+    return value
+
+
+@given(_nested(12), st.integers(0, 110), st.booleans(), st.booleans(), st.sampled_from(["", "!custom ", "!!str "]))
+def test_the_composed_tree_finds_what_the_scan_of_events_finds(
+    value: object, levels: int, mapping: bool, flow: bool, tag: str
+) -> None:
+    text = yaml.safe_dump({"entries": [_deep(value, levels, mapping), "x"]}, default_flow_style=flow, width=80)
+    text = text.replace("x\n", f"{tag}x\n", 1) if tag else text
+    anchored = text.replace("entries:", "entries: &top", 1) if not flow else text
+    for document in (text, anchored + "alias: *top\n" if not flow else text):
+        root, too_deep, tagged = catalog._compose(document)
+        scanned_deep, scanned_tagged = catalog._scan(document)
+        assert too_deep == scanned_deep
+        if too_deep is None:
+            assert root is not None and tagged == scanned_tagged
