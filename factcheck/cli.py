@@ -69,9 +69,11 @@ app = typer.Typer(
         "Examples:\n\n"
         "  factcheck ask 'do police trace every IP?'\n\n"
         "  factcheck ask --json 'is the cybertipline run by the FBI?'\n\n"
-        "  factcheck ask - < questions.txt    (one question per line)\n\n"
+        "  factcheck ask - < questions.txt    (one question a line)\n\n"
+        "  factcheck check article.txt        (the claims a text repeats, FILE:LINE)\n\n"
         "  factcheck list --verdict false\n\n"
         "  factcheck show isp-log-retention\n\n"
+        "  factcheck sources\n\n"
         "  factcheck validate --strict my-checks.yaml\n\n"
         "  factcheck resources"
     ),
