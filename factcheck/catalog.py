@@ -477,8 +477,8 @@ _DEEP_PROBE = "[" * 1001 + "]" * 1001
 
 @lru_cache(maxsize=1)
 def _parser_limits_depth() -> bool:
-    """Whether the parser refuses more than 1,000 levels itself (libyaml 0.2.5+, in PyYAML's wheels since 6.0.4):
-    then composing cannot crash, and the depth is checked on the tree."""
+    """Whether the parser refuses more than 1,000 levels itself (the libyaml of PyYAML's wheels since 6.0.4
+    does): then composing cannot crash, and the depth is checked on the tree."""
     try:
         yaml.compose(_DEEP_PROBE, Loader=_Loader)
     except yaml.YAMLError:
