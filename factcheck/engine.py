@@ -235,7 +235,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         bags = None
         if len(parts) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
             bags = [part.bags or _analysed(part, lexicon) for part in parts]
-        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags)
+        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags, consume=True)
         del parts, bags  # the index holds their words now: free them before it is pickled
     policy, policy_blob = (None, policy_blob) if policy_blob else _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))

@@ -634,12 +634,16 @@ def build_index(
     model: DecisionModel | None = None,
     encoder: Encoder | None = None,
     parts: Sequence[Bags] | None = None,
+    consume: bool = False,
 ) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups.
 
-    `parts`: the entries already analysed, file by file (`analyse`), e.g. from the cache.
+    `parts`: the entries already analysed, file by file (`analyse`), e.g. from the cache;
+    `consume`: see `assemble`.
     """
-    return assemble([analyse(entries, lexicon)] if parts is None else parts, entries, lexicon, model, encoder)
+    if parts is None:
+        return assemble([analyse(entries, lexicon)], entries, lexicon, model, encoder, consume=True)
+    return assemble(parts, entries, lexicon, model, encoder, consume=consume)
 
 
 def assemble(
@@ -648,11 +652,14 @@ def assemble(
     lexicon: Lexicon,
     model: DecisionModel | None = None,
     encoder: Encoder | None = None,
+    consume: bool = False,
 ) -> Index:
     """The index of `entries`, from the bags of its parts (each file's `analyse`, in order).
 
     Built in two passes over flat arrays (term ids and weights of every entry, in order),
     not a dictionary per entry: a million entries' bags as dicts took gigabytes.
+    `consume`: empty each part's term ids and weights once merged (the caller is done with
+    them), so that they and their merged copy are not all held at the peak.
     """
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
@@ -666,6 +673,8 @@ def assemble(
         bag_ends.extend(end + shift for end in part.ends)
         lengths.extend(part.lengths)
         known.update(part.known)
+        if consume:
+            del part.ids[:], part.tfs[:]
     if len(lengths) != len(entries):
         raise ValueError("the parts' bags do not match the entries")
     vocabulary = SortedStrings(known)

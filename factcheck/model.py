@@ -160,16 +160,21 @@ class Catalog:
         # are rebuilt. The ids likewise, as one string.
         import _pickle
         from array import array
-        from itertools import accumulate
 
-        blobs = [_pickle.dumps(e, protocol=5) for e in self.entries]
-        offsets = array("Q", accumulate(map(len, blobs), initial=0))
+        # Appended to one buffer as they are pickled: a list of a million small byte strings,
+        # then their join, held twice the catalog's size at the peak of a first run.
+        data = bytearray()
+        offsets = array("Q", [0])
+        for entry in self.entries:
+            data += _pickle.dumps(entry, protocol=5)
+            offsets.append(len(data))
         ids = self.ids
         if any("\n" in i for i in ids):  # not a slug (never from the validator): keep the tuple
-            return (_catalog_from_blobs, (ids, tuple(blobs), self.sources))
+            blobs = tuple(bytes(data[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
+            return (_catalog_from_blobs, (ids, blobs, self.sources))
         lines = "\n" + "\n".join(ids) + "\n" if ids else ""
-        data = b"".join(blobs)  # out of band for the cache's pickler (protocol 5): mapped when loaded, not copied
-        packed = _pickle.PickleBuffer(data) if protocol >= 5 else data
+        # Out of band for the cache's pickler (protocol 5): mapped when loaded, not copied.
+        packed = _pickle.PickleBuffer(data) if protocol >= 5 else bytes(data)
         return (_catalog_from_packed, (lines, packed, offsets, self.sources))
 
     def tags(self) -> list[str]:
