@@ -54,7 +54,7 @@ def test_safety_on_the_blind_holdout_declines_no_legitimate_question(engine: Eng
 
 
 def test_no_legitimate_training_question_is_declined(engine: Engine) -> None:
-    """The hard negatives the classifier and the rules were fitted or tuned against, 1,500 of them."""
+    """The hard negatives the classifier and the rules were fitted or tuned against, 1,650 of them."""
     for name in ("safety_train.yaml", "safety_train2.yaml", "safety_train3.yaml"):
         figures = safety_figures(engine, load_set(name), errors=False)
         assert figures["legitimate"] >= 400, name
