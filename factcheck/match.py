@@ -50,6 +50,7 @@ FEATURES = (
     "key_whole", "key_part", "key_best", "margin", "log_terms", "unknown_share", "top_whole", "agreement",
     "anchored", "sim_above_70", "margin_above_10", "sem_cos", "sem_margin", "sem_top", "off_topic",
 )  # fmt: skip
+_OFF_TOPIC = FEATURES.index("off_topic")
 SEMANTIC_PRECOMPUTE_MAX = 2_000  # up to this many entries the index keeps their vectors; larger data go lexical
 SEMANTIC_FULL_PHRASINGS = 500  # up to this many entries every alias is encoded; beyond, the question and 4 aliases
 SEMANTIC_EXTRA = 3  # entries closest in meaning added to the shortlist (when the index keeps vectors)
@@ -960,9 +961,11 @@ def rank(
     model = index.model
     memo: dict = {}  # the lexical pass's views, reused by the second one
     scored = []
+    off_topic = False  # the same for every candidate: a feature of the question
     if model.lexical_weights:
         lexical = candidate_features(query, index, memo=memo)
         scored = [(model.probability(f, lexical=True), f[7], doc) for doc, f in lexical]
+        off_topic = bool(lexical) and lexical[0][1][_OFF_TOPIC] > 0
         best = max((p for p, _, _ in scored), default=0.0)
         # Large data keeps no entry vectors: the lexical fit decides (on CLEF tweets the
         # word vectors add nothing over BM25, and encoding candidates costs every question).
@@ -974,7 +977,8 @@ def rank(
         loaded = encoder() if callable(encoder) else encoder
         for doc, features in candidate_features(query, index, encoder=loaded, memo=memo):
             scored.append((model.probability(features), features[7], doc))
-    if scored and lexical_off_topic(query, index):
+            off_topic = features[_OFF_TOPIC] > 0
+    if off_topic:
         # Another domain's question that only borrows this one's names ("Europol cocaine seizure",
         # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
         scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
