@@ -193,8 +193,13 @@ def data_paths(data: Sequence[Path] | None) -> list[Path]:
     return list(dict.fromkeys(paths))  # the same file named twice is read once, not a duplicate-id error
 
 
-def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+def print_error(message: str) -> None:
+    """One error line on stderr; `fail` also exits, `check` goes on with its other files."""
     typer.echo(f"factcheck: error: {message}", err=True)
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    print_error(message)
     raise typer.Exit(int(code))
 
 
@@ -779,12 +784,12 @@ def check(
         try:
             report = spot(engine, _read_text(name))
         except UnreadableText as error:
-            typer.echo(f"factcheck: error: {shown}: {error}", err=True)
+            print_error(f"{shown}: {error}")
             failed = True
             continue
         except OSError as error:
             reason = "is a directory" if isinstance(error, IsADirectoryError) else error.strerror or str(error)
-            typer.echo(f"factcheck: error: {shown}: {reason}", err=True)
+            print_error(f"{shown}: {reason}")
             failed = True
             continue
         sentences += report.sentences
