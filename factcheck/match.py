@@ -150,16 +150,17 @@ class Lexicon(NamedTuple):
 
 def normalise(text: str) -> str:
     """Unicode-fold, drop accents, lowercase, and reduce punctuation to single spaces."""
+    return _normalised(text, _NON_WORD).strip()
+
+
+def _normalised(text: str, non_word: re.Pattern[str]) -> str:
+    """The steps of `normalise`, shared with `normalise_each` (`non_word` decides whether lines survive)."""
     text = _URL.sub(" ", text)
     text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
-    if not text.isascii():
-        import unicodedata  # only non-ASCII text pays for it
-
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII characters are unchanged and end any combining sequence
+        text = _NON_ASCII.sub(_fold_accents, text)
     text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
-    text = _NON_WORD.sub(" ", text)
-    return _UNDERSCORE.sub(" ", text).strip()
+    return _UNDERSCORE.sub(" ", non_word.sub(" ", text))
 
 
 @lru_cache(maxsize=1)
@@ -508,17 +509,12 @@ def normalise_each(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return [normalise(text) for text in texts]
-    joined = _URL.sub(" ", joined)
-    joined = _CAMEL.sub(" ", joined)
-    if not joined.isascii():  # ASCII characters are unchanged and end any combining sequence
-        joined = _NON_ASCII.sub(_fold_accents, joined)
-    joined = joined.casefold().replace("'", "").replace("\u2019", "")
-    joined = _UNDERSCORE.sub(" ", _NON_WORD_KEEP_LINES.sub(" ", joined))
+    joined = _normalised(joined, _NON_WORD_KEEP_LINES)
     return [line.strip() for line in joined.split("\n")] if texts else []
 
 
 def _fold_accents(match: re.Match[str]) -> str:
-    import unicodedata
+    import unicodedata  # only non-ASCII text pays for it
 
     return "".join(c for c in unicodedata.normalize("NFKD", match.group()) if not unicodedata.combining(c))
 
