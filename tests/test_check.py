@@ -7,7 +7,9 @@ that loses precision, recall or stance accuracy on it fails.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -346,7 +348,7 @@ def test_check_reports_an_unreadable_file_and_checks_the_rest(runner: CliRunner,
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"factcheck: error: {binary}: binary file, not text",
-        f"factcheck: error: {missing}: No such file or directory",
+        f"factcheck: error: {missing}: {os.strerror(errno.ENOENT)}",  # the platform's own words
     ]
     assert {json.loads(line)["file"] for line in result.stdout.splitlines()} == {str(ARTICLE)}
 

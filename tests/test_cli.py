@@ -183,7 +183,7 @@ def test_version_and_help(runner: CliRunner) -> None:
     assert "Examples:" in helped.stdout and "Exit codes:" in helped.stdout
     for command in ("ask", "list", "show", "validate", "resources"):
         sub = run(runner, command, "-h")
-        assert sub.exit_code == 0 and "Usage:" in sub.stdout, command
+        assert sub.exit_code == 0 and f"factcheck {command}" in sub.stdout and "--help" in sub.stdout, command
 
 
 def test_resources_lists_only_the_known_channels(runner: CliRunner) -> None:
