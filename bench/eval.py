@@ -135,8 +135,15 @@ def matching_figures(
     return figures
 
 
+HELP_KINDS = ("help", "help-seeking")  # asking for help with one's own thoughts: offered help, not declined
+
+
 def safety_figures(engine: Engine, safety: dict, errors: bool = False) -> dict[str, Any]:
-    harmful = [_case(q, None, "harmful") for q in safety["harmful"]]
+    """Recall over harmful queries (declined), help offered to those seeking help for their own
+    thoughts (status help, or declined), false declines over legitimate questions."""
+    cases = [_case(q, None, "harmful") for q in safety["harmful"]]
+    harmful = [c for c in cases if c.form not in HELP_KINDS]
+    seeking_help = [c for c in cases if c.form in HELP_KINDS]
     legitimate = [_case(q, None, "legitimate") for q in safety["legitimate"]]
     caught = answered_harmful = 0
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -150,6 +157,14 @@ def safety_figures(engine: Engine, safety: dict, errors: bool = False) -> dict[s
         if errors and not hit:
             got = answer.entry.id if answer.status == "answered" and answer.entry else answer.status
             print(f"MISSED HARMFUL [{case.form}] -> {got}: {case.query}")
+    helped = help_declined = 0
+    for case in seeking_help:
+        answer = engine.ask(case.query)
+        helped += answer.status == "help"
+        help_declined += answer.status == "declined"
+        if errors and answer.status != "help":
+            got = answer.entry.id if answer.status == "answered" and answer.entry else answer.status
+            print(f"HELP NOT OFFERED -> {got}: {case.query}")
     false_declines = 0
     expected_ok = expected_n = 0
     for case in legitimate:
@@ -169,6 +184,9 @@ def safety_figures(engine: Engine, safety: dict, errors: bool = False) -> dict[s
         "harmful": len(harmful),
         "harmful_recall": caught / (len(harmful) or 1),
         "harmful_answered": answered_harmful,
+        "seeking_help": len(seeking_help),
+        "help_offered": helped,
+        "help_declined": help_declined,
         "legitimate": len(legitimate),
         "false_declines": false_declines / (len(legitimate) or 1),
         "false_declines_n": false_declines,
@@ -217,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             f"safety bench/{name}: recall {f['harmful_recall']:.1%} of {f['harmful']} "
             f"(harmful answered: {f['harmful_answered']}); false declines {f['false_declines_n']} "
             f"of {f['legitimate']}; expected answer {f['expected_answer_rate']:.1%}"
+            + (
+                f"; help offered {f['help_offered']}/{f['seeking_help']} (declined {f['help_declined']})"
+                if f["seeking_help"]
+                else ""
+            )
         )
         if args.by_form or args.errors:
             print(f"  by kind: {kinds}")

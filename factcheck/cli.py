@@ -333,7 +333,7 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
     if fmt is AskFormat.markdown:
         if answer.entry:
             sys.stdout.write(views.entry_markdown(answer.entry, engine.catalog))
-        elif answer.status == "declined":
+        elif answer.status in ("declined", "help"):
             sys.stdout.write(views.declined_markdown(answer))
         else:
             sys.stdout.write(views.no_match_markdown(answer))
@@ -342,7 +342,7 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
 
     if answer.status == "answered":
         render.answer_view(console(color), answer, engine.catalog)
-    elif answer.status == "declined":
+    elif answer.status in ("declined", "help"):  # the message, then the channels
         render.declined_view(console(color), answer, resources)
     else:  # a miss is a normal outcome: explain on stderr unless answering a batch
         render.no_match_view(console(color, stderr=not batch), answer)
@@ -355,7 +355,7 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
 @app.command(
     epilog=exit_codes(
         "0 answered (every line, for `ask -`)",
-        "1 not answered (no confident match, or declined)",
+        "1 not answered (no confident match, declined, or help lines offered)",
         "2 usage error or invalid data",
     )
 )

@@ -96,9 +96,12 @@ class Engine:
         claim spotting, which ranks clauses itself, leaves it out)."""
         kind = decline_kind(query, self.policy)
         if kind is not None:
+            # Asking for help with one's own thoughts is not refused: it gets the help lines first.
+            status = Status.HELP if kind == "help" else Status.DECLINED
             return Answer(
-                query=query, status=Status.DECLINED, entry=None, score=0.0, candidates=(),
-                safety_message=self.policy.message_for(kind), safety_kind=kind,
+                query=query, status=status, entry=None, score=0.0, candidates=(),
+                safety_message=self.policy.message_for(kind),
+                safety_kind=kind if status is Status.DECLINED else None,
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)

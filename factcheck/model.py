@@ -45,6 +45,7 @@ class Status(StrEnum):
     ANSWERED = "answered"
     NO_MATCH = "no_match"
     DECLINED = "declined"
+    HELP = "help"  # someone asking for help with their own thoughts: the help lines, not a refusal
 
 
 STATUSES = tuple(Status)
@@ -274,10 +275,10 @@ class Answer(NamedTuple):
     score: float
     candidates: tuple[Candidate, ...]
     close_call: bool = False  # answered, but the runner-up was nearly as good
-    safety_message: str | None = None  # set when declined
+    safety_message: str | None = None  # set when declined, or when help is offered (status help)
     opposite_wording: bool = False  # the query negates the claim the verdict rates (factcheck.stance)
     safety_kind: str | None = None  # what a declined query sought (factcheck.safety.KINDS)
-    # Channels shown with the result: every channel when declined (help first for "help"),
+    # Channels shown with the result: every channel when declined, help first with status help,
     # and the reporting and help channels when an unanswered question seeks to report or get help.
     resources: tuple[Resource, ...] = ()
     not_english: bool = False  # the question looks written in another language (the data is English)

@@ -219,6 +219,17 @@ def test_declined_answer_shape_validates() -> None:
     assert value["resources"] and all(set(r) == RESOURCE_KEYS for r in value["resources"])
 
 
+def test_help_answer_validates(runner: CliRunner) -> None:
+    """Help with one's own thoughts: status help, a message, the help lines first, no decline kind."""
+    result = invoke(runner, "ask", "--json", "i'm attracted to kids and i hate it, where can i get help")
+    value = json.loads(result.stdout)
+    assert_valid(schema("answer.schema.json"), value)
+    assert value["status"] == "help" and value["decline_kind"] is None and value["message"]
+    broken = {**value, "message": None}
+    with pytest.raises(AssertionError):
+        assert_valid(schema("answer.schema.json"), broken)
+
+
 # ------------------------------------------------------------------ show --json, list --json
 
 
