@@ -227,22 +227,15 @@ def console(color: Color, stderr: bool = False) -> "Console":
 
 
 def write_json(value: Any, compact: bool = False) -> None:
-    text = (
-        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        if compact
-        else json.dumps(value, ensure_ascii=False, indent=2)
-    )
-    sys.stdout.write(text + "\n")
+    from factcheck.views import json_text
+
+    sys.stdout.write(json_text(value, compact))
 
 
 def clean_argument(text: str) -> str:
-    """Arguments with undecodable bytes arrive as surrogates; make them printable text.
+    from factcheck.text import argument_text
 
-    Control characters (NUL, ESC, ...) become spaces, so no output format can echo them raw.
-    """
-    from factcheck.text import plain_question
-
-    return plain_question(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    return argument_text(text)
 
 
 MAX_LINE_BYTES = 1 << 20  # a question longer than 1 MiB is answered by its first MiB

@@ -77,3 +77,9 @@ def looks_non_english(text: str) -> bool:
     words = re.findall(r"[a-z]+", plain)
     foreign = sum(1 for w in words if w in _FOREIGN_WORDS) + any(c in _MARKS for c in lowered)
     return foreign >= 2 and foreign * 4 >= len(words)
+
+
+def argument_text(text: str) -> str:
+    """A command-line argument as printable text: undecodable bytes (which arrive as
+    surrogates) become U+FFFD, and control characters spaces, so no output echoes them raw."""
+    return plain_question(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))

@@ -6,6 +6,7 @@ freely, never rename one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,13 @@ def answer_dict(answer: Answer, catalog: Catalog) -> dict[str, Any]:
         "other_part": answer.other_part,
         "other_part_id": answer.other_part_id,
     }
+
+
+def json_text(value: Any, compact: bool = False) -> str:
+    """The JSON every command writes: indented, or one line (JSON Lines), UTF-8 kept as is."""
+    if compact:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
 def md_escape(text: str) -> str:

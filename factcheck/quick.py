@@ -1,0 +1,68 @@
+"""`factcheck ask --json QUESTION` without the CLI framework: the call scripts make most.
+
+Importing typer and click costs about as much as the rest of such a call, so a plain
+`ask --json` (the question as arguments, `--json` once, no other option) is answered here,
+with the output and exit code of the full CLI (factcheck.cli), which a test compares.
+Everything else, and anything unusual on the way (a data problem, a warning to print, an
+empty question), goes to the full CLI, which reports it as always: this path has written
+nothing by then.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from factcheck.errors import ExitCode, FactcheckError
+
+
+def plain_json_question(argv: Sequence[str]) -> str | None:
+    """The question of `ask --json WORDS...` (`--json` anywhere after `ask`), else None."""
+    if len(argv) < 3 or argv[0] != "ask" or argv.count("--json") != 1:
+        return None
+    words = [word for word in argv[1:] if word != "--json"]
+    if any(word.startswith("-") or not word for word in words):
+        return None  # an option, `-` (a batch), `--`, an empty word: the full CLI's
+    from factcheck.text import argument_text
+
+    return " ".join(argument_text(word) for word in words).strip() or None
+
+
+def answer_json(question: str) -> tuple[str, int] | None:
+    """The JSON text and exit code of `ask --json question`, or None to leave it to the full CLI."""
+    from factcheck.cache import bundled_data_path, data_paths_from_env
+    from factcheck.engine import open_engine
+
+    paths = data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+    try:
+        engine = open_engine(list(dict.fromkeys(paths)))
+    except FactcheckError:
+        return None
+    if engine.warnings:
+        return None
+    from factcheck.views import answer_dict, json_text
+
+    answer = engine.ask(question)
+    code = ExitCode.OK if answer.status == "answered" else ExitCode.NOT_ANSWERED
+    return json_text(answer_dict(answer, engine.catalog)), int(code)
+
+
+def run(argv: Sequence[str]) -> int | None:
+    """Answer a plain `ask --json` and return its exit code; None when the full CLI must run."""
+    question = plain_json_question(argv)
+    result = answer_json(question) if question is not None else None
+    if result is None:
+        return None
+    text, code = result
+    if sys.stdout is None:  # started with stdout closed: the output goes nowhere, as in the CLI
+        return code
+    if hasattr(sys.stdout, "reconfigure"):  # a non-UTF-8 locale: '?', not a crash (as in the CLI)
+        sys.stdout.reconfigure(errors="replace")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: stop quietly, exit 1 (as in the CLI)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.NOT_ANSWERED)
+    return code

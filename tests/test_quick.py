@@ -1,0 +1,99 @@
+"""The framework-free path for `ask --json QUESTION` (factcheck.quick) answers exactly as the full CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factcheck.quick import plain_json_question
+
+QUESTIONS = [
+    "do police trace every ip",  # answered
+    "what is the best pizza in naples",  # no confident match
+    "where can i find cp",  # declined
+    "i'm attracted to kids and i hate it, where can i get help",  # help lines
+    "i saw csam in a game chat and want to report it",  # unanswered, with the channels
+    "is the CyberTipline run by the FBI? \x1b[31m<b>",  # control characters and markup
+]
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    environment.update({"FACTCHECK_CACHE_DIR": str(tmp_path / "cache"), **env})
+    return subprocess.run([sys.executable, "-m", "factcheck", *args], capture_output=True, env=environment)
+
+
+@pytest.mark.parametrize(
+    ("argv", "question"),
+    [
+        (["ask", "--json", "do police trace every ip"], "do police trace every ip"),
+        (["ask", "do", "police", "--json", "trace"], "do police trace"),
+        (["ask", "--json", "  spaced  "], "spaced"),
+        (["ask", "--json", "a\x1bb"], "a b"),
+        (["ask", "--json"], None),  # no question: the full CLI's usage error
+        (["ask", "--json", "   "], None),
+        (["ask", "--json", ""], None),
+        (["ask", "--json", "-"], None),  # a batch
+        (["ask", "--json", "--top", "5", "q"], None),  # another option
+        (["ask", "--json", "--", "-5 degrees"], None),
+        (["ask", "--json", "--json", "q"], None),
+        (["ask", "--json=1", "q"], None),
+        (["list", "--json", "q"], None),
+        (["--json", "ask", "q"], None),
+        (["do", "police", "--json"], None),  # a question without `ask`: the full CLI routes it
+        ([], None),
+    ],
+)
+def test_only_a_plain_ask_json_takes_the_quick_path(argv: list[str], question: str | None) -> None:
+    assert plain_json_question(argv) == question
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_quick_path_writes_what_the_full_cli_writes(tmp_path: Path, question: str) -> None:
+    quick = run(["ask", "--json", question], tmp_path)
+    full = run(["ask", question, "--json", "--top", "3"], tmp_path)  # --top: the full CLI
+    assert quick.returncode == full.returncode
+    assert quick.stdout == full.stdout and quick.stdout.startswith(b"{")
+    assert quick.stderr == full.stderr == b""
+
+
+def test_the_quick_path_imports_no_cli_framework(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "sys.argv = ['factcheck', 'ask', '--json', 'do police trace every ip']\n"
+        "from factcheck import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n"
+        '    sys.stderr.write(f\'{done.code} {"typer" in sys.modules} {"click" in sys.modules}\')\n'
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    environment["FACTCHECK_CACHE_DIR"] = str(tmp_path / "cache")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=environment)
+    assert result.stderr.decode() == "0 False False"
+    assert b'"status": "answered"' in result.stdout
+
+
+def test_data_from_the_environment_and_its_errors_are_the_full_clis(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("entries: [\n", encoding="utf-8")
+    quick = run(["ask", "--json", "do police trace every ip"], tmp_path, FACTCHECK_DATA=str(broken))
+    full = run(["ask", "do police trace every ip", "--json", "--top", "3"], tmp_path, FACTCHECK_DATA=str(broken))
+    assert quick.returncode == full.returncode == 2
+    assert quick.stderr == full.stderr and str(broken).encode() in quick.stderr
+    assert quick.stdout == full.stdout == b""
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    environment["FACTCHECK_CACHE_DIR"] = str(tmp_path / "cache")
+    command = [sys.executable, "-m", "factcheck", "ask", "--json", "do police trace every ip"]
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    result = subprocess.run(command, stdout=reader.stdin, stderr=subprocess.PIPE, env=environment)
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait()
+    assert result.stderr == b""
+    assert result.returncode in (0, 1)  # 1 when the pipe closed before the answer was written
