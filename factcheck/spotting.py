@@ -379,16 +379,19 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
     """The sentence's findings, best first; None when the safety policy declines it."""
     from factcheck.safety import decline_kind
 
+    def refused(text: str) -> bool:  # asking for help with one's own thoughts is no claim, and no refusal
+        return decline_kind(text, engine.policy) not in (None, "help")
+
     text = sentence.text
     if sentence.heading or text.rstrip("\"'\u201d\u2019)] ").endswith("?") or len(text.split()) < MIN_CLAUSE_WORDS - 1:
         # A question asks, a heading or a fragment names: none makes a claim. All still face the safety policy.
-        return None if decline_kind(text, engine.policy) is not None else []
+        return None if refused(text) else []
     # A sentence of several clauses is ranked clause by clause (a figure and a projection are two
     # claims), as a whole only when no clause could be a finding on its own; texts no entry could
     # match are not ranked at all (the ranking costs far more than the safety check).
     parts = [p for p in clauses(text) if _worth_ranking(engine, terms, p)] if len(clauses(text)) > 1 else []
     texts = parts or ([text] if _worth_ranking(engine, terms, text) else [])
-    if texts != [text] and decline_kind(text, engine.policy) is not None:
+    if texts != [text] and refused(text):
         return None
     best: dict[str, tuple[float, Entry]] = {}
     for part in texts:

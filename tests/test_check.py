@@ -312,6 +312,16 @@ def test_check_text_view(runner: CliRunner) -> None:
     assert "\x1b[" not in out, "no colour in a pipe"
 
 
+def test_a_sentence_asking_for_help_is_neither_a_finding_nor_declined(runner: CliRunner) -> None:
+    """Asking for help with one's own thoughts is not refused (status help in `ask`): in a text it is no claim."""
+    text = "I keep looking at this stuff and want to stop. Police trace every IP address they see.\n"
+    result = run(runner, "check", "-", input=text)
+    assert result.exit_code == 0, result.output
+    assert "police-trace-every-ip" in result.stdout
+    assert "declined" not in result.stdout + result.stderr
+    assert "looking at this stuff" not in result.stdout
+
+
 def test_check_colour_when_asked(runner: CliRunner) -> None:
     result = run(runner, "check", "--color", "always", str(ARTICLE))
     assert result.exit_code == 0 and "\x1b[" in result.stdout
