@@ -25,7 +25,18 @@ from factcheck.config import (  # noqa: F401 (re-exported)
     expand_data_paths,
 )
 from factcheck.errors import DataError, Problem
-from factcheck.model import VERDICTS, Catalog, Claim, Entry, Source, Verdict, parse_citation
+from factcheck.match import Strings
+from factcheck.model import (
+    VERDICTS,
+    Catalog,
+    Claim,
+    Entry,
+    PickledEntries,
+    Source,
+    Verdict,
+    packed_catalog,
+    parse_citation,
+)
 from factcheck.text import first_control
 
 MAX_NODES = 2_000_000  # bounds alias expansion ("billion laughs")
@@ -597,9 +608,16 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
 
 
 def check_references(
-    entries: Sequence[Entry], sources: Sequence[tuple[Source, str, int]], report: _FileReport
+    entries: Sequence[Entry],
+    sources: Sequence[tuple[Source, str, int]],
+    report: _FileReport,
+    distinct_ids: dict[str, None] | None = None,
 ) -> dict[str, Source]:
-    """Cross-file checks: unique ids, declared sources, existing related ids."""
+    """Cross-file checks: unique ids, declared sources, existing related ids.
+
+    `distinct_ids`: every entry's id, known to be unique; then `entries` need only be those
+    that cite a source or name a related entry (no other entry can fail a check).
+    """
     declared: dict[str, tuple[Source, str, int]] = {}
     for source, file, line in sources:
         if source.id in declared:
@@ -607,14 +625,17 @@ def check_references(
             report.error(file, line, f"duplicate source id {source.id!r} (first at {first_file}:{first_line})")
         else:
             declared[source.id] = (source, file, line)
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        if entry.id in seen:
-            first = seen[entry.id]
-            where = f"{first.file}:{first.line}"
-            report.error(entry.file, entry.line, f"duplicate entry id {entry.id!r} (first at {where})")
-        else:
-            seen[entry.id] = entry
+    seen: dict[str, Entry | None] = {}
+    if distinct_ids is not None:
+        seen = distinct_ids  # type: ignore[assignment]
+    else:
+        for entry in entries:
+            first = seen.get(entry.id)
+            if first is not None:
+                where = f"{first.file}:{first.line}"
+                report.error(entry.file, entry.line, f"duplicate entry id {entry.id!r} (first at {where})")
+            else:
+                seen[entry.id] = entry
     for entry in entries:
         for claim in entry.claims:
             for source_id in claim.source_ids:
@@ -665,6 +686,59 @@ class FilePart(NamedTuple):
     @property
     def has_errors(self) -> bool:
         return any(not p.warning for p in self.problems)
+
+
+class PackedPart(NamedTuple):
+    """A FilePart with its entries pickled into one buffer: what the workers of factcheck/engine.py send back
+    and the cache keeps per file, so that the process building the index never holds every entry as an object."""
+
+    path: str
+    entries: PickledEntries
+    ids: Strings  # each entry's id
+    questions: Strings  # each entry's question (the index shows them)
+    cross_checked: tuple[int, ...]  # positions of the entries that cite a source or name a related entry
+    sources: tuple[tuple[Source, int], ...]
+    problems: tuple[Problem, ...]
+    refused_ids: frozenset[str]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(not p.warning for p in self.problems)
+
+    def unpacked(self) -> FilePart:
+        return FilePart(self.path, tuple(self.entries), self.sources, self.problems, self.refused_ids)
+
+
+def pack_part(part: FilePart) -> PackedPart:
+    cross_checked = tuple(n for n, e in enumerate(part.entries) if e.related or any(c.citations for c in e.claims))
+    return PackedPart(
+        part.path, PickledEntries.pack(part.entries), Strings(e.id for e in part.entries),
+        Strings(e.question for e in part.entries), cross_checked, part.sources, part.problems, part.refused_ids,
+    )  # fmt: skip
+
+
+def combine_packed(parts: Sequence[PackedPart]) -> tuple[Catalog | None, list[Problem]]:
+    """`combine` of packed parts, without unpickling every entry: when no id repeats, only the entries
+    that cite or relate can fail a cross-file check. The same problems, in the same order."""
+    ids = [i for part in parts for i in part.ids]
+    distinct = dict.fromkeys(ids)
+    if len(distinct) != len(ids):  # a repeated id: its message needs both entries' file and line
+        return combine([part.unpacked() for part in parts])
+    report = _FileReport()
+    sources: list[tuple[Source, str, int]] = []
+    for part in parts:
+        report.problems += part.problems
+        report.refused_ids |= part.refused_ids
+        sources += [(source, part.path, line) for source, line in part.sources]
+    checked = [part.entries[n] for part in parts for n in part.cross_checked]
+    declared = check_references(checked, sources, report, distinct_ids=distinct)
+    del distinct, checked
+    found = list(dict.fromkeys(report.problems))
+    if any(not p.warning for p in found):
+        return None, found
+    lines = "\n" + "\n".join(ids) + "\n" if ids else ""
+    del ids
+    return packed_catalog(lines, PickledEntries.joined([part.entries for part in parts]), declared), found
 
 
 def read_part(path: Path) -> FilePart:

@@ -14,6 +14,7 @@ from factcheck.match import (
     Encoder,
     Index,
     Lexicon,
+    Strings,
     analyse,
     build_index,
     decide,
@@ -27,7 +28,7 @@ from factcheck.text import looks_non_english
 
 if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
     from factcheck.cache import Key
-    from factcheck.catalog import FilePart
+    from factcheck.catalog import PackedPart
 
 
 # A question of more parts than this is a story with a question in it, not several questions:
@@ -235,11 +236,13 @@ def open_engine(paths: Sequence[Path]) -> Engine:
         catalog, warnings, parts, policy_blob = _read(paths, key)
         lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
         model = load_decision_model(cache.bundled_data_path("decision.json"))
-        bags = None
-        if len(parts) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
+        bags, shown = None, None
+        if len(paths) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
             bags = [part.bags or _analysed(part, lexicon) for part in parts]
-        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags, consume=True)
-        del parts, bags  # the index holds their words now: free them before it is pickled
+            shown = (Strings.joined([p.part.ids for p in parts]), Strings.joined([p.part.questions for p in parts]))
+        del parts  # the catalog holds their entries, the bags their words
+        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags, consume=True, shown=shown)
+        del bags, shown  # the index holds their words now: free them before it is pickled
     policy, policy_blob = (None, policy_blob) if policy_blob else _compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))
     engine._policy_blob = policy_blob
@@ -259,24 +262,34 @@ _KEEP_INDEX_WHILE_STORING = 20_000  # entries
 class _CachedFile(NamedTuple):
     """One data file, read and analysed: what the cache keeps of it (cache.file_part_key)."""
 
-    part: FilePart
+    part: PackedPart
     bags: Bags
 
 
 class _Part(NamedTuple):
-    part: FilePart
-    bags: Bags | None  # None until analysed (not cached)
-    key: Key | None  # where to cache it once analysed
+    part: PackedPart
+    bags: Bags | None  # None when the file has an error (or the lexicon one)
+    key: Key | None  # where it was cached
 
 
 def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem], list[_Part], bytes]:
     """Every file's part, from the cache when it holds several and this one is unchanged; the checks
-    across files; raises DataError. Also the pickled safety policy when workers made it, else b""."""
+    across files; raises DataError. Also the pickled safety policy when workers made it, else b"".
+
+    One file is read as it is (its entries as objects, analysed with the index). Each of several
+    is read, analysed and cached on its own, by workers when they weigh enough, and comes back
+    packed (factcheck.catalog.PackedPart), so that no process holds every entry as an object.
+    """
     from factcheck import cache
     from factcheck import catalog as catalog_mod
     from factcheck.errors import DataError
 
-    base = cache.cache_key(()) if key is not None and len(paths) > 1 else None  # the bundled inputs and the code
+    if len(paths) == 1:
+        catalog, problems = catalog_mod.combine([catalog_mod.read_part(paths[0])])
+        if catalog is None:
+            raise DataError([p for p in problems if not p.warning])
+        return catalog, problems, [], b""
+    base = cache.cache_key(()) if key is not None else None  # the bundled inputs and the code
     parts: list[_Part | None] = []
     unread: list[tuple[int, Path, Key | None]] = []
     for number, path in enumerate(paths):
@@ -285,19 +298,20 @@ def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem
         parts.append(None if cached is None else _Part(cached.part, cached.bags, None))
         if cached is None:
             unread.append((number, path, part_key))
+    jobs = [(path, part_key) for _, path, part_key in unread]
     workers = _workers(unread)
     policy_blob = b""
     if workers > 1:
         try:
-            read, policy_blob = _read_in_parallel(unread, workers)
+            read, policy_blob = _read_in_parallel(jobs, workers)
         except Exception:  # a worker killed (out of memory?), no fork: read them here
-            read = [_Part(catalog_mod.read_part(path), None, part_key) for _, path, part_key in unread]
+            read = [_read_analysed(job) for job in jobs]
     else:
-        read = [_Part(catalog_mod.read_part(path), None, part_key) for _, path, part_key in unread]
+        read = [_read_analysed(job) for job in jobs]
     for (number, _, _), part in zip(unread, read, strict=True):
         parts[number] = part
     done = [p for p in parts if p is not None]
-    catalog, problems = catalog_mod.combine([p.part for p in done])
+    catalog, problems = catalog_mod.combine_packed([p.part for p in done])
     if catalog is None:
         raise DataError([p for p in problems if not p.warning])
     return catalog, problems, done, policy_blob
@@ -323,13 +337,12 @@ def _workers(unread: Sequence[tuple[int, Path, Key | None]]) -> int:
     return min(cpus, len(unread))
 
 
-def _read_in_parallel(unread: Sequence[tuple[int, Path, Key | None]], workers: int) -> tuple[list[_Part], bytes]:
+def _read_in_parallel(jobs: Sequence[tuple[Path, Key | None]], workers: int) -> tuple[list[_Part], bytes]:
     """Each file read, checked and (when it has no error) analysed and cached, by forked workers, in order;
     and the pickled safety policy, compiled by the worker that first has nothing left to read."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(path, part_key) for _, path, part_key in unread]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         parts = pool.map(_read_analysed, jobs, chunksize=1)
         policy = pool.submit(_policy_blob)
@@ -345,18 +358,23 @@ def _policy_blob() -> bytes:
 
 
 def _read_analysed(job: tuple[Path, Key | None]) -> _Part:
-    """In a worker: one file's part, and its bags cached (as `_analysed` does) unless the file has an error."""
+    """One file's part, packed, with its bags, both cached, unless the file has an error (then no bags)."""
     from factcheck import catalog as catalog_mod
 
     path, part_key = job
-    part = _Part(catalog_mod.read_part(path), None, part_key)
-    if part.part.has_errors:
-        return part
+    read = catalog_mod.read_part(path)
+    packed = catalog_mod.pack_part(read)
+    if read.has_errors:
+        return _Part(packed, None, part_key)
     try:
-        bags = _analysed(part, _bundled_lexicon())
+        bags = analyse(read.entries, _bundled_lexicon())
     except Exception:  # a damaged lexicon: the main process reports it
-        return part
-    return _Part(part.part, bags, None)
+        return _Part(packed, None, part_key)
+    del read
+    from factcheck import cache
+
+    cache.store(part_key, _CachedFile(packed, bags), [Path(packed.path)])
+    return _Part(packed, bags, part_key)
 
 
 @lru_cache(maxsize=1)
@@ -367,11 +385,8 @@ def _bundled_lexicon() -> Lexicon:
 
 
 def _analysed(part: _Part, lexicon: Lexicon) -> Bags:
-    from factcheck import cache
-
-    bags = analyse(part.part.entries, lexicon)
-    cache.store(part.key, _CachedFile(part.part, bags), [Path(part.part.path)])
-    return bags
+    """The bags of a part read without them (the bundled lexicon failed to load where it was read)."""
+    return analyse(part.part.entries, lexicon)
 
 
 def _compiled_policy() -> tuple[SafetyPolicy | None, bytes]:

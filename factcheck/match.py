@@ -273,6 +273,18 @@ class Strings(Sequence[str]):
         self._text = b"".join(encoded)
         self._offsets = array("Q", itertools.accumulate(map(len, encoded), initial=0))
 
+    @classmethod
+    def joined(cls, parts: Sequence[Strings]) -> Strings:
+        """The strings of `parts`, one after another, without decoding them."""
+        new = cls.__new__(cls)
+        new._text = b"".join(part._text for part in parts)
+        offsets = array("Q", [0])
+        for part in parts:
+            shift = offsets[-1]
+            offsets.extend([offset + shift for offset in part._offsets[1:]])
+        new._offsets = offsets
+        return new
+
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
         text: object = self._text
         offsets: object = self._offsets
@@ -567,8 +579,8 @@ class Bags(NamedTuple):
     tfs: array  # 'd': ...and each stem's weight in the entry
     ends: array  # 'I': per entry, where its bag ends in ids/tfs
     lengths: array  # 'd': per entry, the sum of its weights
-    phrasings: tuple[str, ...]  # per entry: its question's and aliases' stems ("a b\nc d")
-    entry_terms: tuple[str, ...]  # per entry: every stem it contains ("a b c")
+    phrasings: Strings  # per entry: its question's and aliases' stems ("a b\nc d")
+    entry_terms: Strings  # per entry: every stem it contains ("a b c")
     known: frozenset[str]  # every raw word of the entries
 
 
@@ -621,7 +633,7 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
         bag_ends.append(len(bag_ids))
         lengths.append(sum(bag.values()))
         entry_terms.append(" ".join(sorted(bag)))
-    phrasings, terms = tuple(phrasing_lines), tuple(entry_terms)
+    phrasings, terms = Strings(phrasing_lines), Strings(entry_terms)
     return Bags(tuple(term_ids), bag_ids, bag_tfs, bag_ends, lengths, phrasings, terms, frozenset(known))
 
 
@@ -632,15 +644,16 @@ def build_index(
     encoder: Encoder | None = None,
     parts: Sequence[Bags] | None = None,
     consume: bool = False,
+    shown: tuple[Strings, Strings] | None = None,
 ) -> Index:
     """Precompute each (term, entry) BM25 impact so ranking is a sum of lookups.
 
     `parts`: the entries already analysed, file by file (`analyse`), e.g. from the cache;
-    `consume`: see `assemble`.
+    `consume`, `shown`: see `assemble`.
     """
     if parts is None:
-        return assemble([analyse(entries, lexicon)], entries, lexicon, model, encoder, consume=True)
-    return assemble(parts, entries, lexicon, model, encoder, consume=consume)
+        return assemble([analyse(entries, lexicon)], entries, lexicon, model, encoder, consume=True, shown=shown)
+    return assemble(parts, entries, lexicon, model, encoder, consume=consume, shown=shown)
 
 
 def assemble(
@@ -650,6 +663,7 @@ def assemble(
     model: DecisionModel | None = None,
     encoder: Encoder | None = None,
     consume: bool = False,
+    shown: tuple[Strings, Strings] | None = None,
 ) -> Index:
     """The index of `entries`, from the bags of its parts (each file's `analyse`, in order).
 
@@ -657,6 +671,7 @@ def assemble(
     not a dictionary per entry: a million entries' bags as dicts took gigabytes.
     `consume`: empty each part's term ids and weights once merged (the caller is done with
     them), so that they and their merged copy are not all held at the peak.
+    `shown`: the entries' ids and questions, when known without reading every entry (packed entries).
     """
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
@@ -698,16 +713,17 @@ def assemble(
             impacts[at] = idfs[term] * tf * (K1 + 1) / (tf + norm)
         start = end
     del bag_ids, bag_tfs, cursor
+    ids, questions = shown or (Strings(e.id for e in entries), Strings(e.question for e in entries))
     return Index(
-        ids=Strings(e.id for e in entries),
-        questions=Strings(e.question for e in entries),
+        ids=ids,
+        questions=questions,
         slots=Slots(term_ids),
         idfs=idfs,
         offsets=offsets,
         docs=docs,
         impacts=impacts,
-        phrasings=Strings(line for part in parts for line in part.phrasings),
-        terms=Strings(line for part in parts for line in part.entry_terms),
+        phrasings=Strings.joined([part.phrasings for part in parts]),
+        terms=Strings.joined([part.entry_terms for part in parts]),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         known=vocabulary,
         vocabulary=vocabulary,

@@ -7,10 +7,10 @@ run, and a NamedTuple class is several times cheaper to create (and to unpickle)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from itertools import accumulate
-from typing import NamedTuple
+from typing import NamedTuple, SupportsIndex
 
 # The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -158,25 +158,19 @@ class Catalog:
     def __reduce_ex__(self, protocol: int) -> tuple[object, ...]:  # type: ignore[override]
         # Pickled entry by entry, into one byte string with offsets: loading a cached catalog
         # then costs two buffers (no object per entry), and only the entries a command uses
-        # are rebuilt. The ids likewise, as one string.
-        import _pickle
-        from array import array
-
-        # Appended to one buffer as they are pickled: a list of a million small byte strings,
-        # then their join, held twice the catalog's size at the peak of a first run.
-        data = bytearray()
-        offsets = array("Q", [0])
-        for entry in self.entries:
-            data += _pickle.dumps(entry, protocol=5)
-            offsets.append(len(data))
-        ids = self.ids
-        if any("\n" in i for i in ids):  # not a slug (never from the validator): keep the tuple
-            blobs = tuple(bytes(data[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
-            return (_catalog_from_blobs, (ids, blobs, self.sources))
-        lines = "\n" + "\n".join(ids) + "\n" if ids else ""
+        # are rebuilt. The ids likewise, as one string. Entries already packed (read by
+        # factcheck/engine.py's workers, or from the cache) are not pickled again.
+        packed = self.entries if isinstance(self.entries, PickledEntries) else PickledEntries.pack(self.entries)
+        if self._ids is None:  # a packed catalog's ids, never split
+            lines = self._lines
+        else:
+            ids = self._ids
+            if any("\n" in i for i in ids):  # not a slug (never from the validator): keep the tuple
+                return (_catalog_from_blobs, (ids, tuple(packed.blobs()), self.sources))
+            lines = "\n" + "\n".join(ids) + "\n" if ids else ""
         # Out of band for the cache's pickler (protocol 5): mapped when loaded, not copied.
-        packed = _pickle.PickleBuffer(data) if protocol >= 5 else bytes(data)
-        return (_catalog_from_packed, (lines, packed, offsets, self.sources))
+        data = _pickle_buffer(packed.data) if protocol >= 5 else bytes(packed.data)
+        return (_catalog_from_packed, (lines, data, packed.offsets, self.sources))
 
     def tags(self) -> list[str]:
         """Every tag the entries carry, sorted."""
@@ -220,7 +214,7 @@ class PickledEntries(Sequence[Entry]):
     """Entries held as pickled bytes, each unpickled on first access (see Catalog.__reduce__)."""
 
     def __init__(
-        self, blobs: Sequence[bytes] = (), data: bytes | memoryview = b"", offsets: Sequence[int] = ()
+        self, blobs: Sequence[bytes] = (), data: bytes | bytearray | memoryview = b"", offsets: Sequence[int] = ()
     ) -> None:
         if blobs:  # one byte string per entry, or (a packed catalog) one for all and where each starts
             offsets = list(accumulate(map(len, blobs), initial=0))
@@ -228,6 +222,54 @@ class PickledEntries(Sequence[Entry]):
         self._data = data
         self._offsets = offsets or (0,)
         self._loaded: dict[int, Entry] = {}
+
+    @classmethod
+    def pack(cls, entries: Iterable[Entry]) -> PickledEntries:
+        """`entries` pickled one after another into one buffer."""
+        import _pickle
+        from array import array
+
+        # Appended to one buffer as they are pickled: a list of a million small byte strings,
+        # then their join, held twice the catalog's size at the peak of a first run.
+        data = bytearray()
+        offsets = array("Q", [0])
+        for entry in entries:
+            data += _pickle.dumps(entry, protocol=5)
+            offsets.append(len(data))
+        return cls(data=data, offsets=offsets)
+
+    @classmethod
+    def joined(cls, parts: Sequence[PickledEntries]) -> PickledEntries:
+        """The entries of `parts`, one after another, still pickled."""
+        from array import array
+
+        data = bytearray()
+        offsets = array("Q", [0])
+        for part in parts:
+            shift = len(data)
+            data += part._data
+            offsets.extend([offset + shift for offset in part._offsets[1:]])
+        return cls(data=data, offsets=offsets)
+
+    @property
+    def data(self) -> bytes | bytearray | memoryview:
+        return self._data
+
+    @property
+    def offsets(self) -> Sequence[int]:
+        return self._offsets
+
+    def blobs(self) -> Iterator[bytes]:
+        """Each entry's pickle."""
+        data, offsets = self._data, self._offsets
+        return (bytes(data[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        from array import array
+
+        offsets = self._offsets if isinstance(self._offsets, array) else array("Q", self._offsets)
+        data = _pickle_buffer(self._data) if int(protocol) >= 5 else bytes(self._data)
+        return (_entries_from_packed, (data, offsets))
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -245,17 +287,33 @@ class PickledEntries(Sequence[Entry]):
         return entry
 
 
+def _pickle_buffer(data: bytes | bytearray | memoryview) -> object:
+    """`data` as a buffer that protocol 5 pickles out of band (the cache maps it, a pipe copies it)."""
+    import _pickle
+
+    return _pickle.PickleBuffer(data)
+
+
+def _entries_from_packed(data: bytes | memoryview, offsets: Sequence[int]) -> PickledEntries:
+    return PickledEntries(data=data, offsets=offsets)
+
+
 def _catalog_from_blobs(ids: tuple[str, ...], blobs: tuple[bytes, ...], sources: dict[str, Source]) -> Catalog:
     return Catalog(entries=PickledEntries(blobs), sources=sources, ids=ids)
+
+
+def packed_catalog(lines: str, entries: PickledEntries, sources: dict[str, Source]) -> Catalog:
+    """A catalog of entries still pickled, with their ids as "\\nid\\nid\\n" (split only when `ids` is read)."""
+    catalog = Catalog.__new__(Catalog)  # not __init__: it would read every entry's id
+    catalog.entries, catalog.sources = entries, sources
+    catalog._ids, catalog._lines = None, lines
+    return catalog
 
 
 def _catalog_from_packed(
     lines: str, data: bytes | memoryview, offsets: Sequence[int], sources: dict[str, Source]
 ) -> Catalog:
-    catalog = Catalog.__new__(Catalog)  # not __init__: it would read every entry's id
-    catalog.entries, catalog.sources = PickledEntries(data=data, offsets=offsets), sources
-    catalog._ids, catalog._lines = None, lines
-    return catalog
+    return packed_catalog(lines, PickledEntries(data=data, offsets=offsets), sources)
 
 
 class Candidate(NamedTuple):

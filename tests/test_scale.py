@@ -295,7 +295,7 @@ def test_files_read_by_workers_give_the_same_engine_and_problems(
     monkeypatch.delenv("FACTCHECK_NO_CACHE")
     monkeypatch.setattr(engine, "_workers", lambda unread: 2)
     built = engine.open_engine(files)
-    assert built.catalog.entries == alone.catalog.entries and built.warnings == alone.warnings
+    assert list(built.catalog.entries) == list(alone.catalog.entries) and built.warnings == alone.warnings
     assert [built.ask(q) for q in questions] == expected
     assert [engine.open_engine(files).ask(q) for q in questions] == expected  # from the parts the workers cached
     files[2].write_text(files[2].read_text(encoding="utf-8").replace("verdict: unproven", "verdict: maybe"))
@@ -339,3 +339,31 @@ def test_the_composed_tree_finds_what_the_scan_of_events_finds(
         assert too_deep == scanned_deep
         if too_deep is None:
             assert root is not None and tagged == scanned_tagged
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("", ""),  # no problem
+        ("id: isp-log-retention", "id: cybertipline-who-runs"),  # an id repeated across files
+        ('citations: ["ncmec-leads [1]"]', 'citations: ["ncmec-lead [1]"]'),  # an undeclared source
+        ("related: [cybertipline-who-runs]", "related: [cybertipline-who-run]"),  # an unknown related id
+        ("- id: ncmec-leads", "- id: ip-tracing"),  # a source id repeated
+        ("  tags: [isp]", "  tags: [isp]\n    tagz: [x]"),  # a warning only
+    ],
+)
+def test_packed_parts_are_checked_across_files_as_entries_are(tmp_path: Path, edit: tuple[str, str]) -> None:
+    data = yaml.safe_load(MINI_YAML.replace(*edit))
+    texts = [
+        yaml.safe_dump({"sources": data["sources"], "entries": data["entries"][:1]}, sort_keys=False),
+        yaml.safe_dump({"entries": data["entries"][1:2]}, sort_keys=False),
+        yaml.safe_dump({"entries": data["entries"][2:]}, sort_keys=False),
+    ]
+    parts = [catalog.read_part(write(tmp_path, text, f"part-{n}.yaml")) for n, text in enumerate(texts)]
+    expected, expected_problems = catalog.combine(parts)
+    packed, problems = catalog.combine_packed([catalog.pack_part(part) for part in parts])
+    assert problems == expected_problems
+    assert (packed is None) == (expected is None) == any(not p.warning for p in problems)
+    if packed is not None and expected is not None:
+        assert list(packed.entries) == list(expected.entries) and packed.ids == expected.ids
+        assert packed.sources == expected.sources and packed.get("isp-log-retention") == expected.entries[2]
