@@ -38,6 +38,30 @@ def test_matching_meets_its_targets_on_the_evaluation_sets(
     assert figures["out_of_scope_answered"] <= 0.06
 
 
+def test_the_second_blind_tuning_set(engine: Engine) -> None:
+    """Written blind with a `short` form added; before any tuning it measured 87.5% right, 2.8% wrong and
+    5.0% of its out-of-scope questions answered (README "Matching"); the off-topic words now leave those out."""
+    figures = matching_figures(engine, load_set("questions_blind2.yaml"))
+    assert figures["in_scope"] == 400 and figures["out_of_scope"] == 80
+    assert figures["answered_correctly"] >= 0.86  # measured 87.5%
+    assert figures["confidently_wrong"] <= 0.03  # 2.8%
+    assert figures["out_of_scope_answered"] <= 0.02  # 0.0%
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "europol jobs for graduates",
+        "how do ai image generators turn a text prompt into a picture",
+        "is my isp throttling my vpn traffic",
+        "can police trace my stolen phone by its ip address",
+    ],
+)
+def test_a_question_of_another_purpose_with_the_same_words_is_not_answered(engine: Engine, question: str) -> None:
+    """Jobs, image generators, throttling, theft: the data's words about something it does not cover."""
+    assert engine.ask(question).status == "no_match"
+
+
 def test_safety_declines_every_harmful_query_and_no_legitimate_one(engine: Engine) -> None:
     for name in ("safety.yaml", "safety_holdout.yaml", "safety_blind.yaml"):
         figures = safety_figures(engine, load_set(name), errors=False)
