@@ -717,9 +717,11 @@ def pack_part(part: FilePart) -> PackedPart:
     )  # fmt: skip
 
 
-def combine_packed(parts: Sequence[PackedPart]) -> tuple[Catalog | None, list[Problem]]:
+def combine_packed(parts: Sequence[PackedPart], consume: bool = False) -> tuple[Catalog | None, list[Problem]]:
     """`combine` of packed parts, without unpickling every entry: when no id repeats, only the entries
-    that cite or relate can fail a cross-file check. The same problems, in the same order."""
+    that cite or relate can fail a cross-file check. The same problems, in the same order.
+
+    `consume`: the parts' entries are emptied as the catalog's are joined (PickledEntries.joined)."""
     ids = [i for part in parts for i in part.ids]
     distinct = dict.fromkeys(ids)
     if len(distinct) != len(ids):  # a repeated id: its message needs both entries' file and line
@@ -738,7 +740,8 @@ def combine_packed(parts: Sequence[PackedPart]) -> tuple[Catalog | None, list[Pr
         return None, found
     lines = "\n" + "\n".join(ids) + "\n" if ids else ""
     del ids
-    return packed_catalog(lines, PickledEntries.joined([part.entries for part in parts]), declared), found
+    entries = PickledEntries.joined([part.entries for part in parts], consume=consume)
+    return packed_catalog(lines, entries, declared), found
 
 
 def read_part(path: Path) -> FilePart:

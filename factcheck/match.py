@@ -19,7 +19,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, SupportsIndex, overload
 
 from factcheck.model import Candidate, Entry
 
@@ -265,7 +265,7 @@ class Strings(Sequence[str]):
     """
 
     __slots__ = ("_offsets", "_text")
-    _text: bytes | memoryview
+    _text: bytes | bytearray | memoryview
     _offsets: array | memoryview
 
     def __init__(self, items: Iterable[str] = ()) -> None:
@@ -274,15 +274,20 @@ class Strings(Sequence[str]):
         self._offsets = array("Q", itertools.accumulate(map(len, encoded), initial=0))
 
     @classmethod
-    def joined(cls, parts: Sequence[Strings]) -> Strings:
-        """The strings of `parts`, one after another, without decoding them."""
+    def joined(cls, parts: Sequence[Strings], consume: bool = False) -> Strings:
+        """The strings of `parts`, one after another, without decoding them.
+
+        `consume`: empty each part once copied (the caller is done with them)."""
         new = cls.__new__(cls)
-        new._text = b"".join(part._text for part in parts)
+        text = bytearray()
         offsets = array("Q", [0])
         for part in parts:
-            shift = offsets[-1]
+            shift = len(text)
+            text += part._text
             offsets.extend([offset + shift for offset in part._offsets[1:]])
-        new._offsets = offsets
+            if consume:
+                part._text, part._offsets = b"", array("Q", [0])
+        new._text, new._offsets = text, offsets  # not bytes(text): a second copy
         return new
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
@@ -574,14 +579,15 @@ class Bags(NamedTuple):
     every entry (IDF, average length) wait for it, so an edited file is analysed again alone.
     """
 
-    terms: tuple[str, ...]  # the stems these entries use, in order of first use
+    terms: str  # the stems these entries use, in order of first use, joined by spaces (no stem has one)
     ids: array  # 'I': each entry's bag, entry after entry: positions in `terms`...
     tfs: array  # 'd': ...and each stem's weight in the entry
     ends: array  # 'I': per entry, where its bag ends in ids/tfs
     lengths: array  # 'd': per entry, the sum of its weights
+    dfs: array  # 'I': per stem of `terms`, how many of these entries use it
     phrasings: Strings  # per entry: its question's and aliases' stems ("a b\nc d")
     entry_terms: Strings  # per entry: every stem it contains ("a b c")
-    known: frozenset[str]  # every raw word of the entries
+    known: str  # every raw word of the entries, once, joined by spaces
 
 
 def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
@@ -634,7 +640,13 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
         lengths.append(sum(bag.values()))
         entry_terms.append(" ".join(sorted(bag)))
     phrasings, terms = Strings(phrasing_lines), Strings(entry_terms)
-    return Bags(tuple(term_ids), bag_ids, bag_tfs, bag_ends, lengths, phrasings, terms, frozenset(known))
+    dfs = array("I", [0]) * len(term_ids)
+    for term in bag_ids:  # a bag holds each stem once
+        dfs[term] += 1
+    # Words joined into one string, not tuples and sets of them: the process assembling a million
+    # entries' index would hold each file's as objects, duplicates and all, until it merged them.
+    joined_terms, joined_known = " ".join(term_ids), " ".join(known)
+    return Bags(joined_terms, bag_ids, bag_tfs, bag_ends, lengths, dfs, phrasings, terms, joined_known)
 
 
 def build_index(
@@ -677,14 +689,22 @@ def assemble(
     known.update(w for variant in lexicon.synonyms for w in variant)
     term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
     bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
-    for part in parts:
-        slot_of = [term_ids.setdefault(term, len(term_ids)) for term in part.terms]
+    df: list[int] = []  # per slot: how many entries use the stem
+    half = _halfway(parts)
+    df_before = df  # df of the parts before `half`
+    for number, part in enumerate(parts):
+        if number == half:
+            df_before = df.copy()
+        slot_of = [term_ids.setdefault(term, len(term_ids)) for term in part.terms.split()]
+        df += [0] * (len(term_ids) - len(df))
+        for slot, count in zip(slot_of, part.dfs, strict=True):
+            df[slot] += count
         shift = len(bag_ids)
         bag_ids.extend(map(slot_of.__getitem__, part.ids))
         bag_tfs.extend(part.tfs)
         bag_ends.extend(end + shift for end in part.ends)
         lengths.extend(part.lengths)
-        known.update(part.known)
+        known.update(part.known.split())
         if consume:
             del part.ids[:], part.tfs[:]
     if len(lengths) != len(entries):
@@ -693,26 +713,19 @@ def assemble(
     del known
     n = max(len(entries), 1)
     avg_length = (sum(lengths) / n) or 1.0
-    df = [0] * len(term_ids)
-    for term in bag_ids:
-        df[term] += 1
     idfs = array("d", (math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df))
     offsets = array("I", [0])
     for d in df:
         offsets.append(offsets[-1] + d)
-    cursor = list(offsets[:-1])
-    docs = array("I", [0]) * len(bag_ids)
-    impacts = array("d", [0.0]) * len(bag_ids)
-    start = 0
-    for doc, (end, length) in enumerate(zip(bag_ends, lengths, strict=True)):
-        norm = K1 * (1 - B + B * length / avg_length)
-        for term, tf in zip(bag_ids[start:end], bag_tfs[start:end], strict=True):
-            at = cursor[term]
-            cursor[term] = at + 1
-            docs[at] = doc
-            impacts[at] = idfs[term] * tf * (K1 + 1) / (tf + norm)
-        start = end
-    del bag_ids, bag_tfs, cursor
+    bags = _Merged(bag_ids, bag_tfs, bag_ends, lengths, idfs, avg_length)
+    first_of_half = sum(len(part.lengths) for part in parts[:half]) if half else len(lengths)
+    df_before += [0] * (len(df) - len(df_before))
+    del df
+    docs, impacts = _inverted(bags, offsets, first_of_half, df_before)
+    del bags, bag_ids, bag_tfs, df_before
+    # Written by two processes: copied out of the shared memory now that the bags are freed.
+    docs = docs if isinstance(docs, array) else _array_of(docs)
+    impacts = impacts if isinstance(impacts, array) else _array_of(impacts)
     ids, questions = shown or (Strings(e.id for e in entries), Strings(e.question for e in entries))
     return Index(
         ids=ids,
@@ -722,8 +735,8 @@ def assemble(
         offsets=offsets,
         docs=docs,
         impacts=impacts,
-        phrasings=Strings.joined([part.phrasings for part in parts]),
-        terms=Strings.joined([part.entry_terms for part in parts]),
+        phrasings=Strings.joined([part.phrasings for part in parts], consume=consume),
+        terms=Strings.joined([part.entry_terms for part in parts], consume=consume),
         max_idf=math.log(1 + (n + 0.5) / 0.5),
         known=vocabulary,
         vocabulary=vocabulary,
@@ -741,6 +754,110 @@ def assemble(
         if encoder is not None and len(entries) <= SEMANTIC_PRECOMPUTE_MAX
         else (),
     )
+
+
+class _Merged(NamedTuple):
+    """Every entry's bag, one after another, and what their BM25 impacts need."""
+
+    ids: array  # 'I': slots
+    tfs: array  # 'd'
+    ends: array  # 'I': per entry
+    lengths: array  # 'd': per entry
+    idfs: array  # 'd': per slot
+    avg_length: float
+
+
+# Postings from this many on are inverted by two processes (Linux, 2+ CPUs): the child forked
+# for the second half of the entries costs a few milliseconds.
+PARALLEL_MIN_POSTINGS = 500_000
+
+
+def _halfway(parts: Sequence[Bags]) -> int | None:
+    """The part from which the second half of the postings is inverted by a child process; None: no child."""
+    import os
+    import sys
+
+    total = sum(len(part.ids) for part in parts)
+    if len(parts) < 2 or total < PARALLEL_MIN_POSTINGS or not sys.platform.startswith("linux"):
+        return None
+    try:
+        if len(os.sched_getaffinity(0)) < 2:
+            return None
+    except (OSError, AttributeError):
+        return None
+    seen = 0
+    for number, part in enumerate(parts):
+        if seen + len(part.ids) / 2 >= total / 2:  # the part that holds the middle: it starts the half if mostly after
+            return max(number, 1)
+        seen += len(part.ids)
+    return len(parts) - 1  # pragma: no cover - the loop returns
+
+
+def _inverted(
+    bags: _Merged, offsets: array, first_of_half: int, df_before: list[int]
+) -> tuple[array | memoryview[int], array | memoryview[float]]:
+    """docs and impacts, slot after slot, each slot's postings in order of entry (views of shared memory
+    when written by two processes).
+
+    The entries from `first_of_half` on are written by a forked child into shared memory, from
+    each slot's place after the first half's postings (`df_before`), while this process writes
+    the first half: the same values at the same places as one loop over them all.
+    """
+    size = len(bags.ids)
+    count = len(bags.lengths)
+    if first_of_half >= count:
+        docs, impacts = array("I", [0]) * size, array("d", [0.0]) * size
+        _invert(bags, list(offsets[:-1]), 0, count, docs, impacts)
+        return docs, impacts
+    import mmap
+    import os
+
+    shared_docs, shared_impacts = mmap.mmap(-1, max(size, 1) * 4), mmap.mmap(-1, max(size, 1) * 8)
+    docs_view, impacts_view = memoryview(shared_docs).cast("I"), memoryview(shared_impacts).cast("d")
+    second_cursor = [start + before for start, before in zip(offsets, df_before, strict=False)]
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's coverage is not collected
+        code = 1
+        try:
+            _invert(bags, second_cursor, first_of_half, count, docs_view, impacts_view)
+            code = 0
+        finally:
+            os._exit(code)
+    _invert(bags, list(offsets[:-1]), 0, first_of_half, docs_view, impacts_view)
+    _, status = os.waitpid(child, 0)
+    if status != 0:  # killed (out of memory?): write the second half here
+        _invert(bags, second_cursor, first_of_half, count, docs_view, impacts_view)
+    return docs_view[:size], impacts_view[:size]
+
+
+def _array_of(view: memoryview[Any]) -> array:
+    """A typed view's values as an array (a copy)."""
+    values = array(view.format)
+    values.frombytes(view.cast("B"))
+    view.release()
+    return values
+
+
+def _invert(
+    bags: _Merged,
+    cursor: list[int],
+    first: int,
+    last: int,
+    docs: array | memoryview[int],
+    impacts: array | memoryview[float],
+) -> None:
+    """The postings of entries first..last-1 at their slots' cursors, with their BM25 impacts."""
+    ids, tfs, idfs, avg_length = bags.ids, bags.tfs, bags.idfs, bags.avg_length
+    start = bags.ends[first - 1] if first else 0
+    for doc in range(first, last):
+        end, length = bags.ends[doc], bags.lengths[doc]
+        norm = K1 * (1 - B + B * length / avg_length)
+        for term, tf in zip(ids[start:end], tfs[start:end], strict=True):
+            at = cursor[term]
+            cursor[term] = at + 1
+            docs[at] = doc
+            impacts[at] = idfs[term] * tf * (K1 + 1) / (tf + norm)
+        start = end
 
 
 def _correct(word: str, index: Index) -> str | None:

@@ -239,8 +239,11 @@ class PickledEntries(Sequence[Entry]):
         return cls(data=data, offsets=offsets)
 
     @classmethod
-    def joined(cls, parts: Sequence[PickledEntries]) -> PickledEntries:
-        """The entries of `parts`, one after another, still pickled."""
+    def joined(cls, parts: Sequence[PickledEntries], consume: bool = False) -> PickledEntries:
+        """The entries of `parts`, one after another, still pickled.
+
+        `consume`: empty each part once copied (the caller is done with them), so that the
+        parts and their join are not both held whole."""
         from array import array
 
         data = bytearray()
@@ -249,6 +252,8 @@ class PickledEntries(Sequence[Entry]):
             shift = len(data)
             data += part._data
             offsets.extend([offset + shift for offset in part._offsets[1:]])
+            if consume:
+                part._data, part._offsets, part._loaded = b"", (0,), {}
         return cls(data=data, offsets=offsets)
 
     @property
