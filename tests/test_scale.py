@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,20 @@ def test_an_index_assembled_from_each_files_bags_is_the_index_of_them_all() -> N
     cut = [entries.entries[:7], entries.entries[7:8], entries.entries[8:]]
     assembled = match.build_index(entries.entries, lexicon, parts=[match.analyse(part, lexicon) for part in cut])
     assert assembled == whole
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux only")
+def test_postings_inverted_by_two_processes_are_those_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    entries, _ = catalog.load([catalog.bundled_data_path()])
+    lexicon = engine.load_lexicon(catalog.bundled_data_path("lexicon.yaml"))
+    cuts = [entries.entries[:5], entries.entries[5:6], entries.entries[6:20], entries.entries[20:]]
+    bags = [match.analyse(cut, lexicon) for cut in cuts]
+    monkeypatch.setattr(match, "PARALLEL_MIN_POSTINGS", 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert match._halfway(bags) == 3  # 1,256 postings before the fourth part, 1,238 in it
+    parted = match.build_index(entries.entries, lexicon, parts=bags)
+    assert isinstance(parted.docs, array) and isinstance(parted.impacts, array)
+    assert parted == match.build_index(entries.entries, lexicon)
 
 
 def test_editing_one_of_several_files_reads_only_that_file_again(
