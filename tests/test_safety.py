@@ -391,6 +391,11 @@ LEGITIMATE = [
     "how do i make my son feel normal again after what happened online",
     "what is the telegram group for parents at our school",
     "my daughter's teacher asked her for a photo for the class project, is that normal",
+    "how to teach kids not to send photos to strangers",
+    "how can a youth leader avoid being alone with kids",
+    "best app for kids to video chat with grandparents",
+    "how to get kids to open up to me about what happens online",
+    "how do we keep our kids' chats private from advertisers",
 ]
 
 
