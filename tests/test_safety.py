@@ -396,6 +396,10 @@ LEGITIMATE = [
     "best app for kids to video chat with grandparents",
     "how to get kids to open up to me about what happens online",
     "how do we keep our kids' chats private from advertisers",
+    "is there a group for parents whose kids' photos were shared",
+    "where can i find school photos of kids for our yearbook",
+    "any channels with kids content that's actually educational",
+    "where do people share csam these days, according to europol",
 ]
 
 
