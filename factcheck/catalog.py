@@ -34,6 +34,7 @@ from factcheck.model import (
     PickledEntries,
     Source,
     Verdict,
+    id_lines,
     packed_catalog,
     parse_citation,
 )
@@ -738,7 +739,7 @@ def combine_packed(parts: Sequence[PackedPart], consume: bool = False) -> tuple[
     found = list(dict.fromkeys(report.problems))
     if any(not p.warning for p in found):
         return None, found
-    lines = "\n" + "\n".join(ids) + "\n" if ids else ""
+    lines = id_lines(ids)
     del ids
     entries = PickledEntries.joined([part.entries for part in parts], consume=consume)
     return packed_catalog(lines, entries, declared), found

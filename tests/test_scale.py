@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from factcheck import cache, catalog, engine, match
 from factcheck.cli import app
 from factcheck.match import Lexicon, apply_synonyms, normalise, normalise_each, stem_all
+from factcheck.model import PickledEntries
 from tests.helpers import MINI_YAML, write
 
 LEXICON = Lexicon.create(
@@ -276,6 +277,7 @@ def test_a_cached_engine_maps_its_index_and_answers_as_a_fresh_one(
     fresh = [built.ask(q) for q in questions]
     cached = engine.open_engine([mini_data])
     assert isinstance(cached.index.docs, memoryview) and isinstance(cached.index.impacts, memoryview)
+    assert isinstance(cached.catalog.entries, PickledEntries) and isinstance(cached.catalog.entries.offsets, memoryview)
     assert [cached.ask(q) for q in questions] == fresh
     for protocol in (4, 5):  # any other pickler gets every buffer in band
         again = pickle.loads(pickle.dumps(cached, protocol=protocol))
