@@ -140,8 +140,18 @@ class Rule(NamedTuple):
     unless: tuple[LazyPattern, ...] = ()
     kind: str = "material"
 
-    def matches(self, text: str) -> bool:
-        return all(p.search(text) for p in self.all) and not any(p.search(text) for p in self.unless)
+    def matches(self, text: str, seen: dict[int, bool] | None = None) -> bool:
+        """`seen` remembers, for one text, what each pattern found: rules share their lists
+        (the vetoes above all), so across the rules most patterns are asked about again."""
+        seen = {} if seen is None else seen
+        return all(_found(p, text, seen) for p in self.all) and not any(_found(p, text, seen) for p in self.unless)
+
+
+def _found(pattern: LazyPattern, text: str, seen: dict[int, bool]) -> bool:
+    hit = seen.get(id(pattern))
+    if hit is None:
+        hit = seen[id(pattern)] = pattern.search(text) is not None
+    return hit
 
 
 class SafetyPolicy(NamedTuple):
@@ -224,8 +234,9 @@ def _first_rule(readings: list[list[str]], policy: SafetyPolicy) -> Rule | None:
         for text in variants:
             if any(p.search(text) for p in policy.exceptions):
                 continue
+            seen: dict[int, bool] = {}  # the same pattern objects recur across rules (lazy() shares them)
             for rule in policy.rules:
-                if rule.matches(text):
+                if rule.matches(text, seen):
                     return rule
     return None
 
