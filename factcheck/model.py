@@ -7,9 +7,8 @@ run, and a NamedTuple class is several times cheaper to create (and to unpickle)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from itertools import accumulate
 from typing import NamedTuple, SupportsIndex
 
 # The verdict scale of the editorial brief, in order, with the one-line meaning shown to users.
@@ -172,8 +171,8 @@ class Catalog:
             lines = self._lines
         else:
             ids = self._ids
-            if any("\n" in i for i in ids):  # not a slug (never from the validator): keep the tuple
-                return (_catalog_from_blobs, (ids, tuple(packed.blobs()), self.sources))
+            if any("\n" in i for i in ids):  # not a slug (never from the validator): as it is
+                return (Catalog, (tuple(packed), self.sources, ids))
             lines = id_lines(ids)
         from array import array
 
@@ -183,7 +182,8 @@ class Catalog:
             args = (bytes(lines), bytes(packed.data), array("Q", offsets), self.sources)
         else:  # out of band for the cache's pickler: mapped when loaded, not copied (1M entries: -10 ms)
             args = (_pickle_buffer(lines), _pickle_buffer(packed.data), _pickle_buffer(offsets), self.sources)
-        return (_catalog_from_packed, args)
+        files, file_ends = packed.files
+        return (_catalog_from_packed, (*args, files, array("Q", file_ends)))
 
     def tags(self) -> list[str]:
         """Every tag the entries carry, sorted."""
@@ -224,16 +224,25 @@ class Catalog:
 
 
 class PickledEntries(Sequence[Entry]):
-    """Entries held as pickled bytes, each unpickled on first access (see Catalog.__reduce__)."""
+    """Entries held as pickled records, each made an Entry again on first access (see Catalog.__reduce_ex__).
+
+    A record is an entry's fields as a plain tuple, its verdict as text and without its file,
+    kept once per run of entries from the same file: in an Entry's own pickle, 40% went to
+    what every entry repeats (class references, the verdict's, the file's path) and, in data
+    like CLEF's, to an alias repeating the claim (now one string, referred to twice).
+    """
 
     def __init__(
-        self, blobs: Sequence[bytes] = (), data: bytes | bytearray | memoryview = b"", offsets: Sequence[int] = ()
+        self,
+        data: bytes | bytearray | memoryview = b"",
+        offsets: Sequence[int] = (),
+        files: Sequence[str] = (),
+        file_ends: Sequence[int] = (),
     ) -> None:
-        if blobs:  # one byte string per entry, or (a packed catalog) one for all and where each starts
-            offsets = list(accumulate(map(len, blobs), initial=0))
-            data = b"".join(blobs)
         self._data = data
         self._offsets = offsets or (0,)
+        self._files = tuple(files)  # the file of each run of entries...
+        self._file_ends = file_ends  # ...and where the run ends
         self._loaded: dict[int, Entry] = {}
 
     @classmethod
@@ -246,10 +255,18 @@ class PickledEntries(Sequence[Entry]):
         # then their join, held twice the catalog's size at the peak of a first run.
         data = bytearray()
         offsets = array("Q", [0])
-        for entry in entries:
-            data += _pickle.dumps(entry, protocol=5)
+        files: list[str] = []
+        file_ends = array("Q")
+        for number, entry in enumerate(entries):
+            if not files or entry.file != files[-1]:
+                if files:
+                    file_ends.append(number)
+                files.append(entry.file)
+            data += _pickle.dumps(_record(entry), protocol=5)
             offsets.append(len(data))
-        return cls(data=data, offsets=offsets)
+        if files:
+            file_ends.append(len(offsets) - 1)
+        return cls(data, offsets, files, file_ends)
 
     @classmethod
     def joined(cls, parts: Sequence[PickledEntries], consume: bool = False) -> PickledEntries:
@@ -261,13 +278,17 @@ class PickledEntries(Sequence[Entry]):
 
         data = bytearray()
         offsets = array("Q", [0])
+        files: list[str] = []
+        file_ends = array("Q")
         for part in parts:
-            shift = len(data)
+            shift, count = len(data), len(offsets) - 1
             data += part._data
             offsets.extend([offset + shift for offset in part._offsets[1:]])
+            files += part._files
+            file_ends.extend([end + count for end in part._file_ends])
             if consume:
                 part._data, part._offsets, part._loaded = b"", (0,), {}
-        return cls(data=data, offsets=offsets)
+        return cls(data, offsets, files, file_ends)
 
     @property
     def data(self) -> bytes | bytearray | memoryview:
@@ -277,17 +298,17 @@ class PickledEntries(Sequence[Entry]):
     def offsets(self) -> Sequence[int]:
         return self._offsets
 
-    def blobs(self) -> Iterator[bytes]:
-        """Each entry's pickle."""
-        data, offsets = self._data, self._offsets
-        return (bytes(data[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
+    @property
+    def files(self) -> tuple[tuple[str, ...], Sequence[int]]:
+        """The file of each run of entries, and where each run ends."""
+        return self._files, self._file_ends
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
         from array import array
 
         offsets = self._offsets if isinstance(self._offsets, array) else array("Q", self._offsets)
         data = _pickle_buffer(self._data) if int(protocol) >= 5 else bytes(self._data)
-        return (_entries_from_packed, (data, offsets))
+        return (PickledEntries, (data, offsets, self._files, array("Q", self._file_ends)))
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -299,10 +320,28 @@ class PickledEntries(Sequence[Entry]):
         entry = self._loaded.get(index)
         if entry is None:
             import _pickle
+            from bisect import bisect_right
 
             start, end = self._offsets[index], self._offsets[index + 1]
-            entry = self._loaded[index] = _pickle.loads(self._data[start:end])
+            record = _pickle.loads(self._data[start:end])
+            file = self._files[bisect_right(self._file_ends, index)]
+            verdict = _VERDICT_OF.get(record[2], record[2])
+            entry = self._loaded[index] = Entry._make((*record[:2], verdict, *record[3:11], file, record[11]))
         return entry
+
+
+_VERDICT_OF = {str(verdict): verdict for verdict in Verdict}
+
+
+def _record(entry: Entry) -> tuple[object, ...]:
+    """An entry's fields but its file, its verdict as text; an alias equal to the claim or the question is that
+    string itself (pickled once)."""
+    claim, question = entry.claim, entry.question
+    aliases = tuple(claim if a == claim else question if a == question else a for a in entry.aliases)
+    return (
+        entry.id, question, str(entry.verdict), claim, aliases, entry.answer, entry.claims,
+        entry.caveats, entry.tags, entry.related, entry.reviewed, entry.line,
+    )  # fmt: skip
 
 
 def _pickle_buffer(data: object) -> object:
@@ -310,14 +349,6 @@ def _pickle_buffer(data: object) -> object:
     import _pickle
 
     return _pickle.PickleBuffer(data)  # type: ignore[arg-type]  # bytes, bytearray, array or memoryview
-
-
-def _entries_from_packed(data: bytes | memoryview, offsets: Sequence[int]) -> PickledEntries:
-    return PickledEntries(data=data, offsets=offsets)
-
-
-def _catalog_from_blobs(ids: tuple[str, ...], blobs: tuple[bytes, ...], sources: dict[str, Source]) -> Catalog:
-    return Catalog(entries=PickledEntries(blobs), sources=sources, ids=ids)
 
 
 def id_lines(ids: Sequence[str]) -> bytes:
@@ -334,13 +365,18 @@ def packed_catalog(lines: bytes | memoryview, entries: PickledEntries, sources: 
 
 
 def _catalog_from_packed(
-    lines: bytes | memoryview, data: bytes | memoryview, offsets: object, sources: dict[str, Source]
+    lines: bytes | memoryview,
+    data: bytes | memoryview,
+    offsets: object,
+    sources: dict[str, Source],
+    files: tuple[str, ...],
+    file_ends: Sequence[int],
 ) -> Catalog:
     from array import array
 
     # An array in band; out of band, the bytes of one (a view of the mapped cache file).
     where = offsets if isinstance(offsets, array) else memoryview(offsets).cast("Q")  # type: ignore[arg-type]
-    return packed_catalog(lines, PickledEntries(data=data, offsets=where), sources)
+    return packed_catalog(lines, PickledEntries(data, where, files, file_ends), sources)
 
 
 class Candidate(NamedTuple):
