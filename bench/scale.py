@@ -11,7 +11,8 @@ vocabulary grows with the size as real data's does) into files of 20,000 entries
 temporary directory. For each size, every process gets a private FACTCHECK_CACHE_DIR:
 
 - first run: `ask --json` with an empty cache (parse, validate, index, write the cache),
-  with its peak RSS (os.wait4's ru_maxrss);
+  with its peak RSS (os.wait4's ru_maxrss) and its CPU time, workers included (user + system:
+  what another load on the machine does not change);
 - a later call: the median of fresh `ask --json` processes on the warm cache, and its peak;
 - cache: the size of the cache directory on disk;
 - one question in a process: (time of `ask -` with N questions - time with 1) / (N - 1);
@@ -170,7 +171,8 @@ def measure_size(
     if first.code != 0:  # QUESTION is answered at every size; a crash exits 1 too, as "no match" would
         done = subprocess.run(ask, env=env, capture_output=True, text=True, check=False)
         raise SystemExit(f"first run failed (exit {first.code}): {done.stderr.strip()[:500]}")
-    print(f"  first run {first.seconds:.1f} s, peak {first.max_rss_mb:.0f} MiB", flush=True)
+    cpu, peak = first.cpu_seconds, first.max_rss_mb
+    print(f"  first run {first.seconds:.1f} s ({cpu:.1f} s CPU), peak {peak:.0f} MiB", flush=True)
     cache_bytes = dir_size(cache)
     baseline: list[Run] = []
     later: list[Run] = []
@@ -198,6 +200,7 @@ def measure_size(
     return {
         "baseline_ms": median_ms(baseline),
         "first_s": first.seconds,
+        "first_cpu_s": first.cpu_seconds,
         "first_peak_mib": first.max_rss_mb,
         "later_ms": median_ms(later),
         "later_peak_mib": max(r.max_rss_mb for r in later),
@@ -234,13 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for count, r in results.items():
         base = r["baseline_ms"]
         rows.append((
-            f"{count:,}", f"{r['first_s']:.1f} s ({r['first_s'] * 1000 / base:.0f}x)", f"{r['first_peak_mib']:.0f} MiB",
+            f"{count:,}", f"{r['first_s']:.1f} s ({r['first_s'] * 1000 / base:.0f}x)", f"{r['first_cpu_s']:.1f} s",
+            f"{r['first_peak_mib']:.0f} MiB",
             f"{r['later_ms']:.0f} ms ({r['later_ms'] / base:.2f}x)", f"{r['later_peak_mib']:.0f} MiB",
             f"{r['cache_mb']:.1f} MB", f"{r['question_ms']:.1f} ms",
             f"{r['edit_s'] * 1000:.0f} ms ({r['edit_ratio']:.1f}x)", f"{base:.0f} ms",
         ))  # fmt: skip
     print(f"load after: {os.getloadavg()[0]:.2f}")
-    header = ("entries", "first run", "first peak", "later call", "later peak", "cache", "a question",
+    header = ("entries", "first run", "its CPU", "first peak", "later call", "later peak", "cache", "a question",
               "after editing one file", "typer import")  # fmt: skip
     print_table(header, rows)
     if args.json:

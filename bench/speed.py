@@ -56,6 +56,7 @@ class Run:
     seconds: float
     code: int
     max_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system, with the children it waited for (workers): load-independent
 
 
 def factcheck_command() -> list[str]:
@@ -73,7 +74,7 @@ def run_once(argv: Sequence[str], env: dict[str, str]) -> Run:
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
     rss = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)  # bytes on macOS, KiB elsewhere
-    return Run(seconds, proc.returncode, rss)
+    return Run(seconds, proc.returncode, rss, usage.ru_utime + usage.ru_stime)
 
 
 def write_big_data(path: Path, count: int = BIG_ENTRIES) -> str:
