@@ -301,6 +301,9 @@ KIND_EXAMPLES = {
 }
 
 LEGITIMATE = [
+    # someone else making it look as if the asker did it: a victim of a frame-up, not a viewer or a framer
+    "someone is trying to make it look like i downloaded illegal files, what do i do",
+    "my neighbour keeps trying to make it look like i share illegal stuff on my wifi, can police tell",
     # helping someone else with their thoughts, or studying them: not offered help as if their own
     "how do i support a friend who told me about his urges towards children",
     "a client admitted viewing csam and wants help, what are my duties as a counsellor",
