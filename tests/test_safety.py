@@ -778,3 +778,31 @@ def test_the_help_status_through_the_cli(tmp_path: Path) -> None:
     assert text.exit_code == 1
     assert text.stdout.index("Confidential help") < text.stdout.index("Where to report")
     assert "No confident match" not in text.stdout + text.stderr
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """The alternatives of a regular expression at its outermost level."""
+    starts, depth, escaped, in_class = [0], 0, False, False
+    for at, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            starts.append(at + 1)
+    return [pattern[a : b - 1] for a, b in zip(starts, [*starts[1:], len(pattern) + 1], strict=True)]
+
+
+def test_no_rule_pattern_starts_with_a_lookahead_over_the_whole_text() -> None:
+    """A branch that starts "(?=.*" is tried at every position of the text (data/safety.yaml's header)."""
+    data = yaml.safe_load(SAFETY_FILE.read_text(encoding="utf-8"))
+    patterns = [p for items in data["patterns"].values() for p in items or []]
+    assert _top_level_branches("a|(?:b|c)|[|]d|\\|e") == ["a", "(?:b|c)", "[|]d", "\\|e"]
+    unanchored = [b[:60] for p in patterns for b in _top_level_branches(p) if b.startswith("(?=.*")]
+    assert unanchored == []
