@@ -815,7 +815,10 @@ def _inverted(
     shared_docs, shared_impacts = mmap.mmap(-1, max(size, 1) * 4), mmap.mmap(-1, max(size, 1) * 8)
     docs_view, impacts_view = memoryview(shared_docs).cast("I"), memoryview(shared_impacts).cast("d")
     second_cursor = [start + before for start, before in zip(offsets, df_before, strict=False)]
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare: this one writes both halves
+        child = -1
     if child == 0:  # pragma: no cover - the child's coverage is not collected
         code = 1
         try:
@@ -824,8 +827,7 @@ def _inverted(
         finally:
             os._exit(code)
     _invert(bags, list(offsets[:-1]), 0, first_of_half, docs_view, impacts_view)
-    _, status = os.waitpid(child, 0)
-    if status != 0:  # killed (out of memory?): write the second half here
+    if child < 0 or os.waitpid(child, 0)[1] != 0:  # no child, or it was killed (out of memory?)
         _invert(bags, second_cursor, first_of_half, count, docs_view, impacts_view)
     return docs_view[:size], impacts_view[:size]
 

@@ -159,6 +159,12 @@ def test_postings_inverted_by_two_processes_are_those_of_one(monkeypatch: pytest
     assert isinstance(parted.docs, array) and isinstance(parted.impacts, array)
     assert parted == match.build_index(entries.entries, lexicon)
 
+    def no_fork() -> int:
+        raise OSError("no process to spare")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert match.build_index(entries.entries, lexicon, parts=bags) == parted  # this process writes both halves
+
 
 def test_editing_one_of_several_files_reads_only_that_file_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
