@@ -50,8 +50,8 @@ BUNDLED_INPUTS = ("lexicon.yaml", "safety.yaml", "safety_model.json", "decision.
 GENERATED_INPUTS = frozenset({"safety_model.json", "static_model.json"})
 
 # Bump when what is pickled changes shape in a way the code fingerprint would miss.
-CACHE_FORMAT = 5  # 2: compact Index (arrays, joined stems); 3: large byte strings out of band, mapped;
-# 4: file parts packed (factcheck.catalog.PackedPart); 5: the catalog's ids and offsets mapped
+CACHE_FORMAT = 6  # 2: compact Index (arrays, joined stems); 3: large byte strings out of band, mapped;
+# 4: file parts packed (factcheck.catalog.PackedPart); 5: the catalog's ids and offsets mapped; 6: ids sorted
 MAX_SLOTS = 8  # cached engines kept per cache directory (one per set of data files); oldest pruned on write
 MAX_FILE_PARTS = 512  # cached parts of data files (one per file of a set of several), oldest pruned on write
 _FILE_PART = "file-"

@@ -31,10 +31,10 @@ from factcheck.model import (
     Catalog,
     Claim,
     Entry,
+    IdTable,
     PickledEntries,
     Source,
     Verdict,
-    id_lines,
     packed_catalog,
     parse_citation,
 )
@@ -739,10 +739,10 @@ def combine_packed(parts: Sequence[PackedPart], consume: bool = False) -> tuple[
     found = list(dict.fromkeys(report.problems))
     if any(not p.warning for p in found):
         return None, found
-    lines = id_lines(ids)
+    table = IdTable.of(ids)
     del ids
     entries = PickledEntries.joined([part.entries for part in parts], consume=consume)
-    return packed_catalog(lines, entries, declared), found
+    return packed_catalog(table, entries, declared), found
 
 
 def read_part(path: Path) -> FilePart:

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from factcheck import cache, catalog, engine, match
 from factcheck.cli import app
 from factcheck.match import Lexicon, apply_synonyms, normalise, normalise_each, stem_all
-from factcheck.model import PickledEntries
+from factcheck.model import IdTable, PickledEntries
 from tests.helpers import MINI_YAML, write
 
 LEXICON = Lexicon.create(
@@ -256,6 +256,16 @@ def test_a_cached_catalog_finds_entries_without_reading_every_id(mini_data: Path
     assert restored.get("police-trace-every-ip") == loaded.get("police-trace-every-ip")
     empty = pickle.loads(pickle.dumps(match_catalog([]), protocol=5))
     assert empty.ids == () and empty.get("a") is None and len(empty.entries) == 0
+
+
+@given(st.lists(st.sampled_from(["a", "b", "a-b", "é", "z9", "", "\n", "ab"]), max_size=8), st.sampled_from([4, 5]))
+def test_the_id_table_finds_what_the_tuple_of_ids_finds(ids: list[str], protocol: int) -> None:
+    import pickle
+
+    table = pickle.loads(pickle.dumps(IdTable.of(ids), protocol=protocol))
+    assert table.ids() == tuple(ids)
+    for wanted in ["a", "b", "a-b", "é", "z9", "", "\n", "ab", "c"]:
+        assert table.position(wanted) == (ids.index(wanted) if wanted in ids else None)
 
 
 def match_catalog(entries: list[object]) -> catalog.Catalog:
