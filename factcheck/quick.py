@@ -1,7 +1,8 @@
 """`factcheck ask --json QUESTION` without the CLI framework: the call scripts make most.
 
 Importing typer and click costs about as much as the rest of such a call, so a plain
-`ask --json` (the question as arguments, `--json` once, no other option) is answered here,
+`ask --json` (the question as arguments, `--json` once, no other option but `--data PATH`)
+is answered here,
 with the output and exit code of the full CLI (factcheck.cli), which a test compares.
 Everything else, and anything unusual on the way (a data problem, a warning to print, an
 empty question), goes to the full CLI, which reports it as always: this path has written
@@ -29,12 +30,33 @@ def plain_json_question(argv: Sequence[str]) -> str | None:
     return " ".join(argument_text(word) for word in words).strip() or None
 
 
-def answer_json(question: str) -> tuple[str, int] | None:
-    """The JSON text and exit code of `ask --json question`, or None to leave it to the full CLI."""
+def without_data(argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """`ask ...` without its `--data PATH` options, and their paths; None when a `--data` has no plain
+    path after it (`--data=PATH`, `-d`: the full CLI's)."""
+    if not argv or argv[0] != "ask":
+        return None
+    rest, data = [argv[0]], []
+    words = iter(argv[1:])
+    for word in words:
+        if word != "--data":
+            rest.append(word)
+            continue
+        path = next(words, "")
+        if not path or path.startswith("-"):
+            return None
+        data.append(path)
+    return rest, data
+
+
+def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | None:
+    """The JSON text and exit code of `ask --json question [--data PATH]...`, or None to leave it to the full CLI."""
+    from pathlib import Path
+
     from factcheck.cache import bundled_data_path, data_paths_from_env
     from factcheck.engine import open_engine
 
-    paths = data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+    given = [Path(path) for path in data]  # as the full CLI's --data (factcheck.cli.data_paths)
+    paths = given or data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
     try:
         engine = open_engine(list(dict.fromkeys(paths)))
     except FactcheckError:
@@ -50,8 +72,9 @@ def answer_json(question: str) -> tuple[str, int] | None:
 
 def run(argv: Sequence[str]) -> int | None:
     """Answer a plain `ask --json` and return its exit code; None when the full CLI must run."""
-    question = plain_json_question(argv)
-    result = answer_json(question) if question is not None else None
+    split = without_data(argv)
+    question = plain_json_question(split[0]) if split is not None else None
+    result = answer_json(question, split[1]) if question is not None and split is not None else None
     if result is None:
         return None
     text, code = result

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.quick import plain_json_question
+from factcheck.quick import plain_json_question, without_data
 
 QUESTIONS = [
     "do police trace every ip",  # answered
@@ -84,6 +84,50 @@ def test_data_from_the_environment_and_its_errors_are_the_full_clis(tmp_path: Pa
     assert quick.returncode == full.returncode == 2
     assert quick.stderr == full.stderr and str(broken).encode() in quick.stderr
     assert quick.stdout == full.stdout == b""
+
+
+@pytest.mark.parametrize(
+    ("argv", "split"),
+    [
+        (["ask", "--json", "q"], (["ask", "--json", "q"], [])),
+        (["ask", "--data", "a.yaml", "--json", "q", "--data", "b"], (["ask", "--json", "q"], ["a.yaml", "b"])),
+        (["ask", "--json", "q", "--data"], None),  # no path
+        (["ask", "--json", "q", "--data", "--top"], None),
+        (["ask", "--json", "q", "--data", ""], None),
+        (["--data", "a.yaml", "ask", "--json", "q"], None),  # before the command: the full CLI's error
+        (["ask", "--json", "--data=a.yaml", "q"], (["ask", "--json", "--data=a.yaml", "q"], [])),  # then not plain
+    ],
+)
+def test_data_options_are_taken_apart_only_in_their_plain_form(
+    argv: list[str], split: tuple[list[str], list[str]] | None
+) -> None:
+    assert without_data(argv) == split
+
+
+def test_data_files_given_as_options_answer_as_in_the_full_cli(tmp_path: Path) -> None:
+    from tests.helpers import MINI_YAML
+
+    data = tmp_path / "mini.yaml"
+    data.write_text(MINI_YAML, encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("entries: [\n", encoding="utf-8")
+    for files in ([data], [data, data], [tmp_path / "missing.yaml"], [broken], [data, broken]):
+        args = [a for f in files for a in ("--data", str(f))]
+        for question in ("do police trace every ip", "who runs the cybertipline"):
+            quick = run(["ask", "--json", question, *args], tmp_path)
+            full = run(["ask", question, "--json", "--top", "3", *args], tmp_path)
+            assert (quick.returncode, quick.stdout, quick.stderr) == (full.returncode, full.stdout, full.stderr)
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['factcheck', 'ask', '--json', 'do police trace every ip', '--data', {str(data)!r}]\n"
+        "from factcheck import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n"
+        "    sys.stderr.write(f'{done.code} {\"typer\" in sys.modules}')\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    environment["FACTCHECK_CACHE_DIR"] = str(tmp_path / "cache")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=environment)
+    assert result.stderr.decode() == "0 False"  # the quick path took it
 
 
 def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
