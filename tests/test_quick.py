@@ -61,19 +61,26 @@ def test_the_quick_path_writes_what_the_full_cli_writes(tmp_path: Path, question
     assert quick.stderr == full.stderr == b""
 
 
-def test_the_quick_path_imports_no_cli_framework(tmp_path: Path) -> None:
+def frameworks_after(argv: list[str], tmp_path: Path) -> tuple[str, bytes]:
+    """`factcheck.main()` run with `argv`: "EXIT_CODE TYPER_IMPORTED" (typer bundles its click), and its stdout."""
     probe = (
         "import sys\n"
-        "sys.argv = ['factcheck', 'ask', '--json', 'do police trace every ip']\n"
+        f"sys.argv = ['factcheck', *{argv!r}]\n"
         "from factcheck import main\n"
         "try:\n    main()\nexcept SystemExit as done:\n"
-        '    sys.stderr.write(f\'{done.code} {"typer" in sys.modules} {"click" in sys.modules}\')\n'
+        "    sys.stderr.write(f'{done.code} {\"typer\" in sys.modules}')\n"
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
     environment["FACTCHECK_CACHE_DIR"] = str(tmp_path / "cache")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=environment)
-    assert result.stderr.decode() == "0 False False"
-    assert b'"status": "answered"' in result.stdout
+    return result.stderr.decode(), result.stdout
+
+
+def test_the_quick_path_imports_no_cli_framework(tmp_path: Path) -> None:
+    report, stdout = frameworks_after(["ask", "--json", "do police trace every ip"], tmp_path)
+    assert report == "0 False"
+    assert b'"status": "answered"' in stdout
+    assert frameworks_after(["ask", "--json", "--top", "3", "do police trace every ip"], tmp_path)[0] == "0 True"
 
 
 def test_data_from_the_environment_and_its_errors_are_the_full_clis(tmp_path: Path) -> None:
@@ -117,17 +124,8 @@ def test_data_files_given_as_options_answer_as_in_the_full_cli(tmp_path: Path) -
             quick = run(["ask", "--json", question, *args], tmp_path)
             full = run(["ask", question, "--json", "--top", "3", *args], tmp_path)
             assert (quick.returncode, quick.stdout, quick.stderr) == (full.returncode, full.stdout, full.stderr)
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['factcheck', 'ask', '--json', 'do police trace every ip', '--data', {str(data)!r}]\n"
-        "from factcheck import main\n"
-        "try:\n    main()\nexcept SystemExit as done:\n"
-        "    sys.stderr.write(f'{done.code} {\"typer\" in sys.modules}')\n"
-    )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
-    environment["FACTCHECK_CACHE_DIR"] = str(tmp_path / "cache")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=environment)
-    assert result.stderr.decode() == "0 False"  # the quick path took it
+    report, _ = frameworks_after(["ask", "--json", "do police trace every ip", "--data", str(data)], tmp_path)
+    assert report == "0 False"  # the quick path took it
 
 
 def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:

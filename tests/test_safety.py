@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from factcheck.catalog import bundled_data_path
 from factcheck.cli import app
+from factcheck.engine import Engine
 from factcheck.errors import DataError
 from factcheck.safety import (
     HEAD_CHARS,
@@ -732,11 +733,16 @@ SEEKING_CHANNELS = [
 ]
 
 
-@pytest.mark.parametrize("query", SEEKING_CHANNELS)
-def test_a_question_seeking_to_report_or_get_help_always_gets_the_channels(query: str) -> None:
+@pytest.fixture(scope="module")
+def bundled_engine() -> Engine:
     from factcheck.engine import open_engine
 
-    answer = open_engine([SAFETY_FILE.parent / "claims.yaml"]).ask(query)
+    return open_engine([SAFETY_FILE.parent / "claims.yaml"])
+
+
+@pytest.mark.parametrize("query", SEEKING_CHANNELS)
+def test_a_question_seeking_to_report_or_get_help_always_gets_the_channels(bundled_engine: Engine, query: str) -> None:
+    answer = bundled_engine.ask(query)
     assert answer.status != "declined"
     if answer.status == "answered":
         assert answer.entry is not None
@@ -755,10 +761,10 @@ SEEKING_HELP_FOR_SELF = [
 
 
 @pytest.mark.parametrize("query", SEEKING_HELP_FOR_SELF)
-def test_asking_for_help_with_ones_own_thoughts_gets_the_help_lines_not_a_decline(query: str) -> None:
-    from factcheck.engine import open_engine
-
-    answer = open_engine([SAFETY_FILE.parent / "claims.yaml"]).ask(query)
+def test_asking_for_help_with_ones_own_thoughts_gets_the_help_lines_not_a_decline(
+    bundled_engine: Engine, query: str
+) -> None:
+    answer = bundled_engine.ask(query)
     assert answer.status == "help"
     assert answer.entry is None and answer.candidates == ()
     assert answer.safety_kind is None  # nothing was refused
