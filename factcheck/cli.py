@@ -114,10 +114,9 @@ class ShowFormat(StrEnum):
 def _completion_catalog() -> "Catalog | None":
     """The catalog completion offers values from (bundled data or FACTCHECK_DATA), or None."""
     try:
-        from factcheck.catalog import bundled_data_path, data_paths_from_env, validate
+        from factcheck.catalog import validate
 
-        paths = data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
-        catalog, _ = validate(paths)
+        catalog, _ = validate(data_paths(None))
     except Exception:  # completion must never print a traceback into the shell
         return None
     return catalog
@@ -187,10 +186,9 @@ AskJsonOption = Annotated[bool, typer.Option("--json", help="Write JSON (JSON Li
 
 
 def data_paths(data: Sequence[Path] | None) -> list[Path]:
-    from factcheck.cache import bundled_data_path, data_paths_from_env  # yaml-free: a cache hit skips yaml
+    from factcheck.config import data_paths as chosen  # stdlib only: a cache hit skips yaml
 
-    paths = list(data or []) or data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
-    return list(dict.fromkeys(paths))  # the same file named twice is read once, not a duplicate-id error
+    return chosen(data or [])
 
 
 def print_error(message: str) -> None:

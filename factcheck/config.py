@@ -61,3 +61,11 @@ def data_paths_from_env(value: str | None) -> list[Path]:
     if not value:
         return []
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def data_paths(given: Sequence[Path]) -> list[Path]:
+    """The data files to use: those given (--data), else $FACTCHECK_DATA, else the bundled data.
+
+    The same file named twice is read once, not reported as a duplicate-id error."""
+    paths = list(given) or data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
+    return list(dict.fromkeys(paths))

@@ -52,13 +52,11 @@ def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | No
     """The JSON text and exit code of `ask --json question [--data PATH]...`, or None to leave it to the full CLI."""
     from pathlib import Path
 
-    from factcheck.cache import bundled_data_path, data_paths_from_env
+    from factcheck.config import data_paths
     from factcheck.engine import open_engine
 
-    given = [Path(path) for path in data]  # as the full CLI's --data (factcheck.cli.data_paths)
-    paths = given or data_paths_from_env(os.environ.get("FACTCHECK_DATA")) or [bundled_data_path()]
     try:
-        engine = open_engine(list(dict.fromkeys(paths)))
+        engine = open_engine(data_paths([Path(path) for path in data]))  # chosen as the full CLI's --data
     except FactcheckError:
         return None
     if engine.warnings:
@@ -73,8 +71,11 @@ def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | No
 def run(argv: Sequence[str]) -> int | None:
     """Answer a plain `ask --json` and return its exit code; None when the full CLI must run."""
     split = without_data(argv)
-    question = plain_json_question(split[0]) if split is not None else None
-    result = answer_json(question, split[1]) if question is not None and split is not None else None
+    if split is None:
+        return None
+    words, data = split
+    question = plain_json_question(words)
+    result = answer_json(question, data) if question is not None else None
     if result is None:
         return None
     text, code = result
