@@ -13,9 +13,11 @@ out-of-scope answered; per form and per length (words) with --by-form.
 Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}`).
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
-Tuning sets: questions.yaml, questions_blind.yaml, safety.yaml, safety_blind.yaml.
+Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml, questions_blind3.yaml,
+safety.yaml, safety_blind.yaml, safety_train*.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
-safety_holdout.yaml, safety_blind_holdout.yaml, safety_blind_holdout2.yaml.
+questions_blind3_holdout.yaml, safety_holdout.yaml, safety_blind_holdout.yaml,
+safety_blind_holdout2.yaml, safety_blind_holdout3.yaml.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from factcheck.catalog import bundled_data_path
 from factcheck.engine import Engine, open_engine
 
 HERE = Path(__file__).resolve().parent
-MATCHING_SETS = ("questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml")
+MATCHING_SETS = (
+    "questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml",
+    "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml",
+)  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
-    "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml",
+    "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
