@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import (
+    TYPO_MIN_LENGTH,
     Bags,
     DecisionModel,
     Encoder,
@@ -205,9 +206,19 @@ def load_lexicon(path: Path) -> Lexicon:
     if problems:
         raise DataError(problems)
     try:
-        return Lexicon.from_mapping(data if isinstance(data, dict) else {})
+        return Lexicon.from_mapping(data if isinstance(data, dict) else {}, english_words(path.parent))
     except ValueError as exc:
         raise DataError([Problem(str(path), 1, str(exc))]) from None
+
+
+def english_words(folder: Path) -> list[str]:
+    """Whole English words of the word vectors' vocabulary (static_vocab.txt beside the lexicon), for
+    typo correction to leave alone; none when the file is missing."""
+    try:
+        lines = (folder / "static_vocab.txt").read_text(encoding="utf-8").split()
+    except OSError:
+        return []
+    return [w for w in lines if len(w) >= TYPO_MIN_LENGTH and w.isascii() and w.isalpha()]
 
 
 def open_engine(paths: Sequence[Path]) -> Engine:

@@ -103,6 +103,9 @@ class Lexicon(NamedTuple):
     anchors: tuple[str, ...] = ()  # words that place a question in this domain (child exploitation, its bodies)
     off_topic: tuple[str, ...] = ()  # words of other domains that share this one's vocabulary (drugs, pets, prices)
     subject: tuple[str, ...] = ()  # words of the subject itself (child, abuse): with one, an off-topic word is context
+    # Correctly spelled English words: never "corrected" to a word of the data ("contain" is not a
+    # typo of "constrain", nor "bank" of "ban", nor "trafficking" of "tracking").
+    dictionary: SortedStrings | frozenset[str] = frozenset()
 
     @classmethod
     def create(
@@ -112,15 +115,18 @@ class Lexicon(NamedTuple):
         anchors: tuple[str, ...] = (),
         off_topic: tuple[str, ...] = (),
         subject: tuple[str, ...] = (),
+        dictionary: Iterable[str] = (),
     ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
-        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject)
+        words = SortedStrings(dictionary) if dictionary else frozenset[str]()
+        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject, words)
 
     @classmethod
-    def from_mapping(cls, data: dict[str, object]) -> Lexicon:
-        """`{"synonyms": {canonical: [variant, ...]}, "stopwords": [...]}`."""
+    def from_mapping(cls, data: dict[str, object], dictionary: Iterable[str] = ()) -> Lexicon:
+        """`{"synonyms": {canonical: [variant, ...]}, "stopwords": [...]}`; `dictionary`: English words
+        spelled right (never taken for typos)."""
         synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         raw_synonyms = data.get("synonyms") or {}
         if not isinstance(raw_synonyms, dict):
@@ -145,7 +151,7 @@ class Lexicon(NamedTuple):
             if not isinstance(raw, list):
                 raise ValueError(f"lexicon {key} must be a list")
             phrases[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
-        return cls.create(synonyms, stopwords, anchors, phrases["off_topic"], phrases["subject"])
+        return cls.create(synonyms, stopwords, anchors, phrases["off_topic"], phrases["subject"], dictionary)
 
 
 def normalise(text: str) -> str:
@@ -863,7 +869,11 @@ def _invert(
 
 
 def _correct(word: str, index: Index) -> str | None:
-    """The indexed word a typo most likely meant, or None."""
+    """The indexed word a typo most likely meant, or None.
+
+    A word spelled right (one of the lexicon's dictionary, or one whose stem the entries use
+    already) is only ever read as another form of itself ("picture" as "pictures", which a
+    synonym names), never as another word ("contain" is not "constrain", nor "bank" "ban")."""
     if len(word) < TYPO_MIN_LENGTH or word.isdigit():
         return None
     # Only words with the same first letter: typos rarely change it, and scanning every word of
@@ -875,7 +885,12 @@ def _correct(word: str, index: Index) -> str | None:
     start = bisect.bisect_left(index.vocabulary, word[0])
     end = bisect.bisect_left(index.vocabulary, chr(ord(word[0]) + 1), start)
     best = process.extractOne(word, index.vocabulary[start:end], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-    return best[0] if best else None
+    if not best:
+        return None
+    if word in index.lexicon.dictionary or stem_all([word])[0] in index.slots:
+        stem, corrected = stem_all([word, best[0]])
+        return best[0] if stem == corrected else None
+    return str(best[0])
 
 
 def query_terms(query: str, index: Index, corrections: dict[str, str | None] | None = None) -> list[str]:
@@ -951,17 +966,45 @@ def _top_docs(totals: dict[int, float], depth: int) -> list[int]:
     return [doc for _, doc in best[:depth]]
 
 
+def context_of(text: str) -> str:
+    """The parts of `text` that set the scene for its question, joined; "" when there are none.
+
+    A text that asks (a sentence ending in "?") and also tells (other sentences, or a label
+    such as "Teacher here:") sets the scene in those: "I'm a new content moderator in
+    training. How is CSAM defined?" asks what CSAM is, not about moderation.
+    """
+    if "?" not in text:
+        return ""
+    label = _LABEL.match(text)
+    body = text[label.end() :] if label else text
+    sentences = [s for s in _SENTENCE.split(body) if s.strip()]
+    told = [s for s in sentences if not s.rstrip().endswith("?")]
+    if len(told) == len(sentences):  # nothing asked
+        return ""
+    return " ".join([label.group(1)] + told if label else told)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_LABEL = re.compile(r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+")  # "Teacher:", "Moderator here:"
+CONTEXT_WEIGHT = 0.5  # a word said only in scene-setting sentences counts this much
+
+
 def _compute_view(text: str, index: Index, depth: int, corrections: dict[str, str | None]) -> _View:
     terms = query_terms(text, index, corrections)
+    context = context_of(text)
+    told = set(terms) - set(query_terms(text.replace(context, " "), index, corrections)) if context else set()
     totals: dict[int, float] = {}
     for term in terms:
+        factor = CONTEXT_WEIGHT if term in told else 1.0
         for doc, impact in index.postings(term):
-            totals[doc] = totals.get(doc, 0.0) + impact
+            totals[doc] = totals.get(doc, 0.0) + impact * factor
     pool = _top_docs(totals, depth)
     # Words the data never uses (persona, chat, scene-setting) still count against an entry,
     # but less than its rarest word: "as a journalist, can I write that..." is still about it.
     unknown = UNKNOWN_WEIGHT * index.max_idf
     weight = {t: index.idf(t) if t in index.slots else unknown for t in terms}
+    for term in told:
+        weight[term] *= CONTEXT_WEIGHT
     top_total = totals[pool[0]] if pool else 0.0
     return _View(terms, weight, sum(weight.values()), totals, top_total, pool)
 
@@ -985,7 +1028,7 @@ def candidate_features(
     parts = [_view(text, index, PART_DEPTH, memo) for text in segments(query)] if whole.pool else []
     parts = [p for p in parts if p.pool]
     docs = list(dict.fromkeys([*whole.pool, *(d for p in parts for d in p.pool)]))
-    meaning = _semantic_scores(query, index, encoder, docs)
+    meaning = _semantic_scores(_corrected(query, memo.get("corrections", {})), index, encoder, docs)
     shortlisted = set(docs)
     docs += [d for d in meaning if d not in shortlisted]
     if not docs or not whole.terms:
@@ -1063,6 +1106,23 @@ def lexical_off_topic(query: str, index: Index) -> bool:
 def _best_by(keys: dict[int, float], docs: list[int]) -> int:
     """The doc with the highest key; ties to the one first in the data."""
     return max(docs, key=lambda d: (keys[d], -d))
+
+
+def _corrected(query: str, corrections: dict[str, str | None]) -> str:
+    """`query` with its typos replaced by the words the lexical ranker read ("enforcment" -> "enforcement"):
+    the word vectors know "enforcement", not the typo. Only a correction one typing slip away (a letter
+    added, dropped, changed, or two swapped) is passed on: a looser one ("relays" read as "rely") is
+    the ranker's guess, and the vectors read the word as typed."""
+    fixes = {word: fixed for word, fixed in corrections.items() if fixed}
+    if not fixes:
+        return query
+    from rapidfuzz.distance import OSA  # loaded already: a correction needed it
+
+    fixes = {word: fixed for word, fixed in fixes.items() if OSA.distance(word, fixed) <= 1}
+    return _WORD.sub(lambda m: fixes.get(m.group().casefold(), m.group()), query)
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from factcheck.match import (
+    CONTEXT_WEIGHT,
     OFF_TOPIC_DISCOUNT,
     DecisionModel,
     Lexicon,
+    _correct,
+    _view,
     apply_synonyms,
     build_index,
+    candidate_features,
+    context_of,
     decide,
     lexical_off_topic,
     normalise,
@@ -111,3 +116,57 @@ def test_an_off_topic_question_gets_half_the_confidence() -> None:
     query = "do police trace every cocaine IP address"
     assert rank(query, plain)[0].score > 10
     assert rank(query, marked)[0].score == round(rank(query, plain)[0].score * OFF_TOPIC_DISCOUNT, 1)
+
+
+def test_a_word_spelled_right_is_not_corrected_into_another_word() -> None:
+    entries = [
+        Entry(id="limits", question="What constrains police?", claim="Budgets constrain police.", verdict=Verdict.TRUE),
+        Entry(id="pictures", question="Who sees the pictures?", claim="Police see them.", verdict=Verdict.TRUE),
+    ]
+    plain = build_index(entries, LEXICON)
+    assert query_terms("contain", plain) == query_terms("constrain", plain)  # no dictionary: read as a typo
+    english = Lexicon.from_mapping({"stopwords": ["do", "the"]}, dictionary=["contain", "picture"])
+    index = build_index(entries, english)
+    assert query_terms("contain", index) == ["contain"]  # an English word: left alone
+    assert query_terms("constrian", index) == query_terms("constrain", index)  # a typo still corrected
+    # A word spelled right is still read as another form of itself, so a synonym can name it.
+    assert _correct("picture", index) == "pictures"
+
+
+def test_a_word_whose_stem_the_entries_use_is_only_read_as_a_form_of_itself() -> None:
+    entries = [
+        Entry(id="a", question="Who reads the posts?", claim="Moderators.", verdict=Verdict.TRUE),
+        Entry(id="b", question="Who made the poster?", claim="Someone.", verdict=Verdict.TRUE),
+    ]
+    index = build_index(entries, LEXICON)
+    assert _correct("posted", index) is None  # its stem "post" is indexed: not read as "poster"
+    assert query_terms("posted", index) == query_terms("posts", index)
+
+
+def test_scene_setting_sentences_count_half_against_the_question() -> None:
+    assert context_of("I'm a new content moderator in training. How is CSAM defined?") == (
+        "I'm a new content moderator in training."
+    )
+    assert context_of("Teacher here: who runs the CyberTipline?") == "Teacher here"
+    assert context_of("do police trace every IP?") == ""  # nothing but a question
+    assert context_of("Police trace every IP. Everyone knows that.") == ""  # nothing asked
+    index = build_index(ENTRIES, LEXICON)
+    alone = _view("I trace things, how long do ISPs keep logs?", index, 20)
+    told = _view("I trace things. How long do ISPs keep logs?", index, 20)
+    trace = query_terms("trace", index)[0]
+    assert told.weight[trace] == alone.weight[trace] * CONTEXT_WEIGHT
+    assert rank("My cops friend said police trace IPs. How long do ISPs keep logs?", index)[0].id == "logs"
+
+
+def test_the_word_vectors_read_the_question_with_its_typos_corrected() -> None:
+    seen: list[str] = []
+
+    class Recorder:
+        def encode(self, text: str) -> tuple[float, ...]:
+            seen.append(text)
+            return (1.0, 0.0)
+
+    index = build_index(ENTRIES, LEXICON, encoder=Recorder())
+    seen.clear()
+    candidate_features("Do polise trace evry IP?", index, encoder=Recorder())
+    assert seen == ["Do police trace every IP?"]
