@@ -19,8 +19,10 @@ from factcheck.match import (
     analyse,
     build_index,
     decide,
+    figure_checked,
     rank,
     segments,
+    states_quantity,
 )
 from factcheck.model import Answer, Catalog, Entry, Status
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
@@ -107,6 +109,7 @@ class Engine:
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)
+        candidates = figure_checked(query, candidates, self._figure)  # an explainer beside its figure claim
         decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.
@@ -127,6 +130,11 @@ class Engine:
             candidates=tuple(candidates[:top]),
             close_call=decision.close_call,
         )
+
+    def _figure(self, entry_id: str) -> tuple[str, ...] | None:
+        """The related ids of an entry whose claim is a figure claim, else None."""
+        entry = self.catalog.get(entry_id)
+        return tuple(entry.related) if entry is not None and states_quantity(entry.claim) else None
 
     def _other_part(self, query: str, answered: str) -> tuple[str | None, str | None, str | None]:
         """For a question of several parts: the part `answered` answers, and another part that

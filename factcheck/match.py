@@ -1238,6 +1238,44 @@ def combine(question_share: float, phrasing_share: float) -> float:
     return (1 + BETA**2) * question_share * phrasing_share / (BETA**2 * phrasing_share + question_share)
 
 
+# A figure, or a word that asks for one or for a change in one: "how many", "millions", "doubled".
+_QUANTITY = re.compile(
+    r"\d|%|\b(?:how (?:many|much)|numbers?|figures?|stats?|statistics?|percent(?:age)?|millions?|thousands?"
+    r"|hundreds?|dozens?|billions?|counts?|total|volume|amount|rate|tally|double[sd]?|doubling|twice|\w+fold"
+    r"|half|grow(?:s|n|th|ing)?|grew|increased?|increases|increasing|ris(?:e|es|en|ing)|rose|surged?|surging"
+    r"|jump(?:s|ed)?|spike[sd]?|climb(?:s|ed|ing)?|cuts?|cutting|reduc(?:e|es|ed|ing|tion)|shrinks?|faster|fewer)\b",
+    re.IGNORECASE,
+)
+FIGURE_DISCOUNT = 0.5  # a figure claim's confidence for a question that asks no figure, beside a related entry
+FIGURE_RIVAL = CLOSE_SCORE  # ...when that related entry scores this much
+
+
+def states_quantity(text: str) -> bool:
+    """Whether `text` gives a figure or asks for one (or for a rise or a fall in one)."""
+    return _QUANTITY.search(text) is not None
+
+
+def figure_checked(
+    query: str, candidates: list[Candidate], figure_related: Callable[[str], tuple[str, ...] | None]
+) -> list[Candidate]:
+    """The candidates, a figure claim's confidence halved when the question asks no figure and an
+    entry it relates to is also a candidate (OFF_TOPIC_DISCOUNT's twin, for one entry).
+
+    An explainer and its figure ("What is Interpol's ICSE database?", "Has ICSE identified
+    more than 42,300 victims?") share their words: "how does ICSE help identify victims"
+    asks the first. `figure_related(id)`: the entry's related ids when its claim is a figure
+    claim, else None.
+    """
+    if len(candidates) < 2 or states_quantity(query):
+        return candidates
+    best = candidates[0]
+    related = figure_related(best.id)
+    if not related or not any(c.id in related and c.score >= FIGURE_RIVAL for c in candidates[1:]):
+        return candidates
+    discounted = best._replace(score=round(best.score * FIGURE_DISCOUNT, 1))
+    return sorted([discounted, *candidates[1:]], key=lambda c: -c.score)
+
+
 class Decision(NamedTuple):
     best: Candidate | None
     answered: bool

@@ -14,11 +14,13 @@ from factcheck.match import (
     candidate_features,
     context_of,
     decide,
+    figure_checked,
     lexical_off_topic,
     normalise,
     query_terms,
     rank,
     segments,
+    states_quantity,
 )
 from factcheck.model import Candidate, Entry, Verdict
 
@@ -170,3 +172,21 @@ def test_the_word_vectors_read_the_question_with_its_typos_corrected() -> None:
     seen.clear()
     candidate_features("Do polise trace evry IP?", index, encoder=Recorder())
     assert seen == ["Do police trace every IP?"]
+
+
+def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_figure() -> None:
+    figure, explainer = (
+        Candidate("icse-count", "Has ICSE identified 42,300 victims?", 90.0),
+        Candidate("icse", "What is ICSE?", 70.0),
+    )
+    related = {"icse-count": ("icse",)}.get  # only the figure claim is one
+
+    checked = figure_checked("how does ICSE help identify victims", [figure, explainer], related)
+    assert [(c.id, c.score) for c in checked] == [("icse", 70.0), ("icse-count", 45.0)]
+    for asking in ("how many victims has ICSE identified", "ICSE identified 42,300 victims", "ICSE victim numbers"):
+        assert states_quantity(asking)
+        assert figure_checked(asking, [figure, explainer], related) == [figure, explainer]
+    unrelated = Candidate("other", "Other?", 70.0)
+    assert figure_checked("how does ICSE help", [figure, unrelated], related) == [figure, unrelated]
+    weak = explainer._replace(score=10.0)  # a related entry far behind: the figure claim stands
+    assert figure_checked("how does ICSE help", [figure, weak], related) == [figure, weak]

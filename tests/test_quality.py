@@ -43,9 +43,27 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
     5.0% of its out-of-scope questions answered (README "Matching"); the off-topic words now leave those out."""
     figures = matching_figures(engine, load_set("questions_blind2.yaml"))
     assert figures["in_scope"] == 400 and figures["out_of_scope"] == 80
-    assert figures["answered_correctly"] >= 0.86  # measured 87.5%
-    assert figures["confidently_wrong"] <= 0.03  # 2.8%
+    assert figures["answered_correctly"] >= 0.90  # measured 87.5% before any tuning, 91.8% after issue 11's causes
+    assert figures["confidently_wrong"] <= 0.015  # 2.8%, then 1.0%
     assert figures["out_of_scope_answered"] <= 0.02  # 0.0%
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # scene-setting counts half: not a question about moderation
+        ("I'm a new content moderator in training. How is child sexual abuse material defined?", "csam-definition"),
+        ("CSAM is just a new name for child pornography", "csam-definition"),  # "new name for": a definition
+        ("Does law enforcment investigate every singel CyberTipline report?", "every-report-investigated"),  # typos
+        ("NCMEC is a federal police agency that arrests child predators", "ncmec-is-law-enforcement"),  # predator
+        ("how is interpol's icse database used to identify victims", "interpol-icse"),  # not its figure claim
+        ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
+    ],
+)
+def test_questions_as_people_ask_them(engine: Engine, question: str, expected: str) -> None:
+    """Issue 11's causes of misses (README "Matching"), each fixed in general, not for its sentence."""
+    answer = engine.ask(question)
+    assert (answer.status, answer.entry.id if answer.entry else None) == ("answered", expected)
 
 
 @pytest.mark.parametrize(
