@@ -106,6 +106,8 @@ class Lexicon(NamedTuple):
     # Correctly spelled English words: never "corrected" to a word of the data ("contain" is not a
     # typo of "constrain", nor "bank" of "ban", nor "trafficking" of "tracking").
     dictionary: SortedStrings | frozenset[str] = frozenset()
+    # Off-topic words matched as typed, not stemmed: "founded" is not "found".
+    off_topic_exact: tuple[str, ...] = ()
 
     @classmethod
     def create(
@@ -116,12 +118,13 @@ class Lexicon(NamedTuple):
         off_topic: tuple[str, ...] = (),
         subject: tuple[str, ...] = (),
         dictionary: Iterable[str] = (),
+        off_topic_exact: tuple[str, ...] = (),
     ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
         words = SortedStrings(dictionary) if dictionary else frozenset[str]()
-        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject, words)
+        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], dictionary: Iterable[str] = ()) -> Lexicon:
@@ -146,12 +149,13 @@ class Lexicon(NamedTuple):
             raise ValueError("lexicon anchors must be a list")
         anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
         phrases: dict[str, tuple[str, ...]] = {}
-        for key in ("off_topic", "subject"):
+        for key in ("off_topic", "subject", "off_topic_exact"):
             raw = data.get(key) or []
             if not isinstance(raw, list):
                 raise ValueError(f"lexicon {key} must be a list")
             phrases[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
-        return cls.create(synonyms, stopwords, anchors, phrases["off_topic"], phrases["subject"], dictionary)
+        off_topic, subject, exact = phrases["off_topic"], phrases["subject"], phrases["off_topic_exact"]
+        return cls.create(synonyms, stopwords, anchors, off_topic, subject, dictionary, exact)
 
 
 def normalise(text: str) -> str:
@@ -1099,8 +1103,12 @@ def lexical_off_topic(query: str, index: Index) -> bool:
     Looked up before synonyms and stopwords, as typed: "cocaine" alone is another domain,
     "cocaine and child abuse" is not.
     """
-    typed = f" {' '.join(stem_all(normalise(query).split()[:MAX_QUERY_TERMS]))} "
-    return any(f" {p} " in typed for p in index.off_topic) and not any(f" {p} " in typed for p in index.subject)
+    words = normalise(query).split()[:MAX_QUERY_TERMS]
+    typed = f" {' '.join(stem_all(words))} "
+    raw = f" {' '.join(words)} "
+    other = any(f" {p} " in typed for p in index.off_topic)
+    other = other or any(f" {p} " in raw for p in index.lexicon.off_topic_exact)
+    return other and not any(f" {p} " in typed for p in index.subject)
 
 
 def _best_by(keys: dict[int, float], docs: list[int]) -> int:

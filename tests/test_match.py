@@ -190,3 +190,11 @@ def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_f
     assert figure_checked("how does ICSE help", [figure, unrelated], related) == [figure, unrelated]
     weak = explainer._replace(score=10.0)  # a related entry far behind: the figure claim stands
     assert figure_checked("how does ICSE help", [figure, weak], related) == [figure, weak]
+
+
+def test_an_exact_off_topic_word_is_matched_as_typed_not_stemmed() -> None:
+    lexicon = Lexicon.from_mapping({"stopwords": ["the"], "off_topic_exact": ["founded"], "subject": ["child"]})
+    index = build_index(ENTRIES, lexicon)
+    assert lexical_off_topic("when was Interpol founded", index)  # an organisation's history
+    assert not lexical_off_topic("police found the IP", index)  # "found" is not "founded", though both stem to it
+    assert not lexical_off_topic("who founded the child protection system", index)  # the subject makes it context
