@@ -58,6 +58,10 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("NCMEC is a federal police agency that arrests child predators", "ncmec-is-law-enforcement"),  # predator
         ("how is interpol's icse database used to identify victims", "interpol-icse"),  # not its figure claim
         ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
+        (
+            "What is the typical retention window for IP assignment logs at internet service providers?",
+            "isp-log-retention",
+        ),
     ],
 )
 def test_questions_as_people_ask_them(engine: Engine, question: str, expected: str) -> None:
