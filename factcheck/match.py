@@ -1274,8 +1274,8 @@ def figure_checked(
     asks the first. `figure_related(id)`: the entry's related ids when its claim is a figure
     claim, else None.
     """
-    if len(candidates) < 2 or states_quantity(query):
-        return candidates
+    if len(candidates) < 2 or candidates[1].score < FIGURE_RIVAL or states_quantity(query):
+        return candidates  # no rival close enough (most questions: no entry is looked up)
     best = candidates[0]
     related = figure_related(best.id)
     if not related or not any(c.id in related and c.score >= FIGURE_RIVAL for c in candidates[1:]):
