@@ -977,19 +977,21 @@ def context_of(text: str) -> str:
     such as "Teacher here:") sets the scene in those: "I'm a new content moderator in
     training. How is CSAM defined?" asks what CSAM is, not about moderation.
     """
-    if "?" not in text:
-        return ""
-    label = _LABEL.match(text)
+    if "?" not in text or not any(mark in text.rstrip() for mark in _TELLING):
+        return ""  # one sentence that asks (most questions: no expression compiled)
+    label = re.match(_LABEL, text)
     body = text[label.end() :] if label else text
-    sentences = [s for s in _SENTENCE.split(body) if s.strip()]
+    sentences = [s for s in re.split(_SENTENCE, body) if s.strip()]
     told = [s for s in sentences if not s.rstrip().endswith("?")]
     if len(told) == len(sentences):  # nothing asked
         return ""
     return " ".join([label.group(1)] + told if label else told)
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_LABEL = re.compile(r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+")  # "Teacher:", "Moderator here:"
+# Patterns compiled at first use (by re's cache), not when the quick path imports this module.
+_TELLING = (". ", "! ", "? ", "\n", ":")  # what a text of more than one asking sentence must contain
+_SENTENCE = r"(?<=[.!?])\s+|\n+"
+_LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
 CONTEXT_WEIGHT = 0.5  # a word said only in scene-setting sentences counts this much
 
 
@@ -1127,10 +1129,7 @@ def _corrected(query: str, corrections: dict[str, str | None]) -> str:
     from rapidfuzz.distance import OSA  # loaded already: a correction needed it
 
     fixes = {word: fixed for word, fixed in fixes.items() if OSA.distance(word, fixed) <= 1}
-    return _WORD.sub(lambda m: fixes.get(m.group().casefold(), m.group()), query)
-
-
-_WORD = re.compile(r"\w+")
+    return re.sub(r"\w+", lambda m: fixes.get(m.group().casefold(), m.group()), query)
 
 
 def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:
@@ -1247,12 +1246,11 @@ def combine(question_share: float, phrasing_share: float) -> float:
 
 
 # A figure, or a word that asks for one or for a change in one: "how many", "millions", "doubled".
-_QUANTITY = re.compile(
+_QUANTITY = (  # compiled at first use: most questions never need it
     r"\d|%|\b(?:how (?:many|much)|numbers?|figures?|stats?|statistics?|percent(?:age)?|millions?|thousands?"
     r"|hundreds?|dozens?|billions?|counts?|total|volume|amount|rate|tally|double[sd]?|doubling|twice|\w+fold"
     r"|half|grow(?:s|n|th|ing)?|grew|increased?|increases|increasing|ris(?:e|es|en|ing)|rose|surged?|surging"
-    r"|jump(?:s|ed)?|spike[sd]?|climb(?:s|ed|ing)?|cuts?|cutting|reduc(?:e|es|ed|ing|tion)|shrinks?|faster|fewer)\b",
-    re.IGNORECASE,
+    r"|jump(?:s|ed)?|spike[sd]?|climb(?:s|ed|ing)?|cuts?|cutting|reduc(?:e|es|ed|ing|tion)|shrinks?|faster|fewer)\b"
 )
 FIGURE_DISCOUNT = 0.5  # a figure claim's confidence for a question that asks no figure, beside a related entry
 FIGURE_RIVAL = CLOSE_SCORE  # ...when that related entry scores this much
@@ -1260,7 +1258,7 @@ FIGURE_RIVAL = CLOSE_SCORE  # ...when that related entry scores this much
 
 def states_quantity(text: str) -> bool:
     """Whether `text` gives a figure or asks for one (or for a rise or a fall in one)."""
-    return _QUANTITY.search(text) is not None
+    return re.search(_QUANTITY, text, re.IGNORECASE) is not None
 
 
 def figure_checked(
