@@ -895,3 +895,19 @@ def test_no_rule_pattern_starts_with_a_lookahead_over_the_whole_text() -> None:
     assert _top_level_branches("a|(?:b|c)|[|]d|\\|e") == ["a", "(?:b|c)", "[|]d", "\\|e"]
     unanchored = [b[:60] for p in patterns for b in _top_level_branches(p) if b.startswith("(?=.*")]
     assert unanchored == []
+
+
+def test_a_list_no_pattern_names_starts_its_branches_with_a_space() -> None:
+    """The folded text has a space before every word: ' (?:a|b)' lets the regex engine look for that one
+    character first, where '\\b(?:a|b)' tries every branch at every position (data/safety.yaml's header)."""
+    data = yaml.safe_load(SAFETY_FILE.read_text(encoding="utf-8"))
+    named = {name for items in data["patterns"].values() for p in items or [] for name in re.findall(r"\{(\w+)\}", p)}
+    slow = [
+        (name, b[:40])
+        for name, items in data["patterns"].items()
+        if name not in named
+        for p in items or []
+        for b in _top_level_branches(p)
+        if b.startswith("\\b") and not b.startswith("\\b(?=")
+    ]
+    assert slow == []
