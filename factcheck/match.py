@@ -973,13 +973,14 @@ def _top_docs(totals: dict[int, float], depth: int) -> list[int]:
 def context_of(text: str) -> str:
     """The parts of `text` that set the scene for its question, joined; "" when there are none.
 
-    A text that asks (a sentence ending in "?") and also tells (other sentences, or a label
-    such as "Teacher here:") sets the scene in those: "I'm a new content moderator in
-    training. How is CSAM defined?" asks what CSAM is, not about moderation.
+    A text that asks (a sentence ending in "?") and also tells (other sentences, a label
+    such as "Teacher here:", a leading "As a parent," ) sets the scene in those: "I'm a new
+    content moderator in training. How is CSAM defined?" asks what CSAM is, not about
+    moderation, nor "As a mum I'd like to know: do police follow every IP?" about parents.
     """
     if "?" not in text or not any(mark in text.rstrip() for mark in _TELLING):
         return ""  # one sentence that asks (most questions: no expression compiled)
-    label = re.match(_LABEL, text)
+    label = re.match(_LABEL, text) or re.match(_AS_A, text, re.IGNORECASE)
     body = text[label.end() :] if label else text
     sentences = [s for s in re.split(_SENTENCE, body) if s.strip()]
     told = [s for s in sentences if not s.rstrip().endswith("?")]
@@ -989,9 +990,10 @@ def context_of(text: str) -> str:
 
 
 # Patterns compiled at first use (by re's cache), not when the quick path imports this module.
-_TELLING = (". ", "! ", "? ", "\n", ":")  # what a text of more than one asking sentence must contain
+_TELLING = (". ", "! ", "? ", "\n", ":", ", ")  # what a text of more than one asking sentence must contain
 _SENTENCE = r"(?<=[.!?])\s+|\n+"
 _LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
+_AS_A = r"\s*(as an? [^,:;.?!]{1,40})[,:]\s+"  # "As a parent,", "As a mum I'd like to know:"
 CONTEXT_WEIGHT = 0.5  # a word said only in scene-setting sentences counts this much
 
 

@@ -150,6 +150,8 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
         "I'm a new content moderator in training."
     )
     assert context_of("Teacher here: who runs the CyberTipline?") == "Teacher here"
+    assert context_of("As a parent, can police trace every IP?") == "As a parent"
+    assert context_of("As a mum I'd like to know: do police trace every IP?") == "As a mum I'd like to know"
     assert context_of("do police trace every IP?") == ""  # nothing but a question
     assert context_of("Police trace every IP. Everyone knows that.") == ""  # nothing asked
     index = build_index(ENTRIES, LEXICON)
