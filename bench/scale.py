@@ -12,7 +12,8 @@ temporary directory. For each size, every process gets a private FACTCHECK_CACHE
 
 - first run: `ask --json` with an empty cache (parse, validate, index, write the cache),
   with its peak RSS (os.wait4's ru_maxrss) and its CPU time, workers included (user + system:
-  what another load on the machine does not change);
+  what another load on the machine does not change); with --first-runs N, the median of N
+  (and their range), each from an empty cache, a typer import between them;
 - a later call: the median of fresh `ask --json` processes on the warm cache, and its peak;
 - cache: the size of the cache directory on disk;
 - one question in a process: (time of `ask -` with N questions - time with 1) / (N - 1);
@@ -152,7 +153,7 @@ def dev_tweets(count: int) -> list[str]:
 
 
 def measure_size(
-    count: int, corpus: Path, work: Path, runs: int, claims: Sequence[tuple[str, str]]
+    count: int, corpus: Path, work: Path, runs: int, claims: Sequence[tuple[str, str]], first_runs: int = 1
 ) -> dict[str, float]:
     dropped = ("FACTCHECK_DATA", "FACTCHECK_NO_CACHE", "NO_COLOR", "PYTHONDONTWRITEBYTECODE")
     base_env = {k: v for k, v in os.environ.items() if k not in dropped}
@@ -167,14 +168,20 @@ def measure_size(
     ask = [*factcheck_command(), "ask", QUESTION, "--json", *data_args]
     baseline_cmd = [sys.executable, "-c", "import typer"]
 
-    first = run_once(ask, env)
-    if first.code != 0:  # QUESTION is answered at every size; a crash exits 1 too, as "no match" would
-        done = subprocess.run(ask, env=env, capture_output=True, text=True, check=False)
-        raise SystemExit(f"first run failed (exit {first.code}): {done.stderr.strip()[:500]}")
-    cpu, peak = first.cpu_seconds, first.max_rss_mb
-    print(f"  first run {first.seconds:.1f} s ({cpu:.1f} s CPU), peak {peak:.0f} MiB", flush=True)
-    cache_bytes = dir_size(cache)
     baseline: list[Run] = []
+    firsts: list[Run] = []
+    for number in range(first_runs):  # each with an empty cache; the last one's is kept for what follows
+        shutil.rmtree(cache, ignore_errors=True)
+        if number:
+            baseline.append(run_once(baseline_cmd, base_env))
+        first = run_once(ask, env)
+        if first.code != 0:  # QUESTION is answered at every size; a crash exits 1 too, as "no match" would
+            done = subprocess.run(ask, env=env, capture_output=True, text=True, check=False)
+            raise SystemExit(f"first run failed (exit {first.code}): {done.stderr.strip()[:500]}")
+        firsts.append(first)
+        cpu, peak = first.cpu_seconds, first.max_rss_mb
+        print(f"  first run {first.seconds:.1f} s ({cpu:.1f} s CPU), peak {peak:.0f} MiB", flush=True)
+    cache_bytes = dir_size(cache)
     later: list[Run] = []
     run_once(ask, env)  # warm the page cache
     for _ in range(runs):  # round-robin with the baseline
@@ -199,9 +206,11 @@ def measure_size(
     edited.write_bytes(original)  # a kept corpus stays as written
     return {
         "baseline_ms": median_ms(baseline),
-        "first_s": first.seconds,
-        "first_cpu_s": first.cpu_seconds,
-        "first_peak_mib": first.max_rss_mb,
+        "first_s": statistics.median(r.seconds for r in firsts),
+        "first_min_s": min(r.seconds for r in firsts),
+        "first_max_s": max(r.seconds for r in firsts),
+        "first_cpu_s": statistics.median(r.cpu_seconds for r in firsts),
+        "first_peak_mib": max(r.max_rss_mb for r in firsts),
         "later_ms": median_ms(later),
         "later_peak_mib": max(r.max_rss_mb for r in later),
         "cache_mb": cache_bytes / 1e6,
@@ -211,12 +220,25 @@ def measure_size(
     }
 
 
+def _first_run(figures: dict[str, float], base_ms: float) -> str:
+    """The first run's median, with its range when there were several, and its ratio to the typer import."""
+    low, high = figures.get("first_min_s", figures["first_s"]), figures.get("first_max_s", figures["first_s"])
+    spread = f" [{low:.1f}-{high:.1f}]" if high - low >= 0.05 else ""
+    return f"{figures['first_s']:.1f} s{spread} ({figures['first_s'] * 1000 / base_ms:.0f}x)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("10k,100k"), help="e.g. 10k,100k,1m")
     parser.add_argument("--runs", type=int, default=5, help="later calls (and baselines) per size (default 5)")
     parser.add_argument(
         "--keep", type=Path, help="keep the corpora in DIR/corpus-N, and reuse them when there (default: a temp dir)"
+    )
+    parser.add_argument(
+        "--first-runs",
+        type=int,
+        default=1,
+        help="first runs per size, each from an empty cache: their median (default 1)",
     )
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
@@ -227,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"factcheck scale: python {sys.version.split()[0]}, load {os.getloadavg()[0]:.2f}", flush=True)
         for count in args.sizes:
             corpus = (args.keep or work) / f"corpus-{count}"
-            results[count] = measure_size(count, corpus, work, max(args.runs, 1), claims)
+            results[count] = measure_size(count, corpus, work, max(args.runs, 1), claims, max(args.first_runs, 1))
             if not args.keep:
                 shutil.rmtree(corpus, ignore_errors=True)
             shutil.rmtree(work / f"cache-{count}", ignore_errors=True)
@@ -237,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for count, r in results.items():
         base = r["baseline_ms"]
         rows.append((
-            f"{count:,}", f"{r['first_s']:.1f} s ({r['first_s'] * 1000 / base:.0f}x)", f"{r['first_cpu_s']:.1f} s",
+            f"{count:,}", _first_run(r, base), f"{r['first_cpu_s']:.1f} s",
             f"{r['first_peak_mib']:.0f} MiB",
             f"{r['later_ms']:.0f} ms ({r['later_ms'] / base:.2f}x)", f"{r['later_peak_mib']:.0f} MiB",
             f"{r['cache_mb']:.1f} MB", f"{r['question_ms']:.1f} ms",

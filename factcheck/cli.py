@@ -51,6 +51,14 @@ class FactcheckGroup(typer.core.TyperGroup):
             # ...unless it is a mistyped command ("lst"): click then says "did you mean".
             if not difflib.get_close_matches(args[0].lower(), list(self.commands), n=1, cutoff=0.75):
                 args = ["ask", *args]
+        elif args and args[0] in _WORDS_TAKEN:
+            # `factcheck show me how police trace ips`: a question that begins with a command's name.
+            extra = _words(self.commands[args[0]], args[1:])[_WORDS_TAKEN[args[0]][0] :]
+            if extra:
+                what = _WORDS_TAKEN[args[0]][1]
+                question = len(args) > 2 and not any(arg.startswith("-") for arg in args)
+                hint = f"; to ask a question: factcheck ask {shlex.quote(clean_argument(' '.join(args)))}"
+                fail(f"{args[0]} takes {what}; unexpected words: {shorten_words(extra)}{hint if question else ''}")
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
@@ -58,6 +66,34 @@ class FactcheckGroup(typer.core.TyperGroup):
             return super().invoke(ctx)
         except FactcheckError as error:
             report_error(error)
+
+
+# Commands that take few words or none (how many, as said in an error): more is a question's words.
+_WORDS_TAKEN = {
+    "list": (0, "no words"),
+    "sources": (0, "no words"),
+    "resources": (0, "no words"),
+    "show": (1, "one entry id"),
+}
+
+
+def _words(command: Any, args: Sequence[str]) -> list[str]:
+    """The words of `args` that are neither options nor their values, as `command` would parse them."""
+    takes_value = {
+        name for param in command.params if not getattr(param, "is_flag", True) for name in getattr(param, "opts", ())
+    }
+    words: list[str] = []
+    skip = False
+    for number, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg == "--":
+            return words + list(args[number + 1 :])
+        elif arg.startswith("-") and arg != "-":
+            skip = arg in takes_value  # `--verdict false`, not `--verdict=false`
+        else:
+            words.append(arg)
+    return words
 
 
 app = typer.Typer(

@@ -438,8 +438,9 @@ class Slots:
     __slots__ = ("_found", "_slots", "_stems")
 
     def __init__(self, slots: dict[str, int]) -> None:
-        self._stems = SortedStrings(slots)
-        self._slots = array("I", (slots[stem] for stem in self._stems))
+        stems = sorted(slots)  # as SortedStrings orders them, without decoding them back from it
+        self._stems = SortedStrings(stems)
+        self._slots = array("I", map(slots.__getitem__, stems))
         self._found: dict[str, int | None] = {}
 
     def get(self, stem: str) -> int | None:

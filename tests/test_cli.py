@@ -303,3 +303,33 @@ def test_list_refuses_an_unknown_tag_naming_the_known_ones(runner: CliRunner) ->
     assert result.exit_code == 2
     assert result.stderr.startswith("factcheck: error: unknown tag 'nosuch'; known tags: ")
     assert "ncmec" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["show", "me", "how", "police", "trace", "ips"], "show takes one entry id; unexpected words: how, police, trace"),
+        (["list", "of", "things", "police", "do"], "list takes no words; unexpected words: of, things, police, do"),
+        (["resources", "for", "survivors"], "resources takes no words; unexpected words: for, survivors"),
+    ],
+)
+def test_a_question_that_begins_with_a_command_name_is_told_how_to_ask(
+    runner: CliRunner, args: list[str], error: str
+) -> None:
+    result = run(runner, *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"factcheck: error: {error}")
+    assert result.stderr.rstrip().endswith(f"to ask a question: factcheck ask '{' '.join(args)}'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_extra_words_after_options_are_refused_without_a_question_to_suggest(
+    runner: CliRunner, mini_data: Path
+) -> None:
+    result = run(runner, "list", "--verdict", "false", "--data", str(mini_data), "now")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "factcheck: error: list takes no words; unexpected words: now"
+    listed = run(runner, "list", "--verdict", "false", "--data", str(mini_data))  # option values are not words
+    assert listed.exit_code == 0 and "police-trace-every-ip" in listed.stdout
+    shown = run(runner, "show", "--data", str(mini_data), "police-trace-every-ip")
+    assert shown.exit_code == 0 and "police-trace-every-ip" in shown.stdout

@@ -81,6 +81,83 @@ def test_the_yaml_constructor_forgets_each_file_it_read(mini_data: Path) -> None
     assert not catalog._CONSTRUCTOR.constructed_objects  # no node of the file stays alive
 
 
+SCALAR = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "~",
+            "null",
+            "Null",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "true",
+            "False",
+            "0",
+            "-1",
+            "+3",
+            "0x1F",
+            "0o7",
+            "0b101",
+            "012",
+            "1_000",
+            "1:30",
+            "1.5",
+            "-.5e+3",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2020-01-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "<<",
+            "=",
+            "'1'",
+            '"yes"',
+            "!!str 1",
+            "!!int '7'",
+            "[1, a]",
+            "{a: 1}",
+            "- x",
+            "|\n  block\n",
+        ]
+    ),  # fmt: skip
+    st.text(alphabet="0123456789.-+:_eExXoObBtTyYnNfF~<= abc", max_size=10),
+)
+
+
+@given(SCALAR)
+def test_the_loader_gives_every_node_the_tag_of_the_safe_loader(value: str) -> None:
+    def tags(node: yaml.Node) -> list[object]:
+        if isinstance(node, yaml.ScalarNode):
+            return [(node.tag, node.value)]
+        pairs = node.value if isinstance(node, yaml.MappingNode) else [(child,) for child in node.value]
+        return [node.tag, *(t for pair in pairs for child in pair for t in tags(child))]
+
+    document = f"key: {value}\nlist:\n- {value}\n"
+    try:
+        expected = yaml.compose(document, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
+    found = yaml.compose(document, Loader=catalog._Loader)
+    assert expected is not None and found is not None and tags(found) == tags(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("escaped.yaml", MINI_YAML.replace("Is the CyberTipline run by the FBI?", '"Is it \\x1b[31mso?"')),
+        ("raw.jsonl", '{"id": "a", "question": "Is it \u009bso?", "claim": "It is.", "verdict": "true"}\n'),
+        ("escaped.jsonl", '{"id": "a", "question": "Is it \\u001bso?", "claim": "It is.", "verdict": "true"}\n'),
+    ],
+)
+def test_a_control_character_in_a_value_is_found_however_it_is_written(tmp_path: Path, name: str, text: str) -> None:
+    # Values are searched one by one only when the file has a control character or an escape.
+    found, problems = catalog.validate([write(tmp_path, text, name)])
+    assert found is None
+    assert any("question contains a control character" in p.message for p in problems), problems
+
+
 def test_a_foreign_tag_is_still_refused_after_the_single_scan(tmp_path: Path) -> None:
     path = write(tmp_path, MINI_YAML.replace("verdict: unproven", "verdict: !custom unproven"))
     found, problems = catalog.validate([path])
@@ -125,6 +202,29 @@ def test_an_engine_built_with_a_cached_policy_answers_as_one_built_without(
     cached = [engine.open_engine([mini_data]).ask(q) for q in questions]
     monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
     assert [engine.open_engine([mini_data]).ask(q) for q in questions] == cached
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_several_files_compile_the_rules_aside_and_decide_as_one_file_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    files = split_mini(tmp_path)
+    if not fork:
+
+        def no_fork() -> int:
+            raise OSError("no process to spare")
+
+        monkeypatch.setattr(os, "fork", no_fork)
+    directory = cache.cache_dir()
+    assert directory is not None and not list(directory.glob("policy-*.pickle"))
+    questions = ("do police trace every IP?", "where can I find csam", "i need help, i have urges")
+    built = engine.open_engine(files)
+    assert len(list(directory.glob("policy-*.pickle"))) == 1  # compiled (by a child when one could fork), cached
+    assert built._policy is not None or built._policy_blob
+    answers = [built.ask(q) for q in questions]
+    assert [a.status.value for a in answers] == ["answered", "declined", "help"]
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    assert [engine.open_engine(files).ask(q) for q in questions] == answers
 
 
 def split_mini(tmp_path: Path) -> list[Path]:
