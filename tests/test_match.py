@@ -200,3 +200,13 @@ def test_an_exact_off_topic_word_is_matched_as_typed_not_stemmed() -> None:
     assert lexical_off_topic("when was Interpol founded", index)  # an organisation's history
     assert not lexical_off_topic("police found the IP", index)  # "found" is not "founded", though both stem to it
     assert not lexical_off_topic("who founded the child protection system", index)  # the subject makes it context
+
+
+def test_the_dictionary_is_the_whole_words_of_the_word_vectors_vocabulary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.config import bundled_data_path
+    from factcheck.engine import english_words, load_lexicon
+
+    (tmp_path / "static_vocab.txt").write_text("[PAD]\n##ing\nthe\ncontain\nbank\nco2\ncafé\n", encoding="utf-8")
+    assert english_words(tmp_path) == ["contain", "bank"]  # 4+ ASCII letters, no word pieces
+    assert english_words(tmp_path / "missing") == []  # no vocabulary: every unknown word may be a typo
+    assert "contain" in load_lexicon(bundled_data_path("lexicon.yaml")).dictionary
