@@ -308,7 +308,10 @@ def test_list_refuses_an_unknown_tag_naming_the_known_ones(runner: CliRunner) ->
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["show", "me", "how", "police", "trace", "ips"], "show takes one entry id; unexpected words: how, police, trace"),
+        (
+            ["show", "me", "how", "police", "trace", "ips"],
+            "show takes one entry id; unexpected words: how, police, trace",
+        ),
         (["list", "of", "things", "police", "do"], "list takes no words; unexpected words: of, things, police, do"),
         (["resources", "for", "survivors"], "resources takes no words; unexpected words: for, survivors"),
     ],
