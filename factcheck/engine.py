@@ -20,11 +20,14 @@ from factcheck.match import (
     build_index,
     decide,
     figure_checked,
+    first_part_checked,
+    focus_checked,
+    interrogatives,
     rank,
     segments,
     states_quantity,
 )
-from factcheck.model import Answer, Catalog, Entry, Status
+from factcheck.model import Answer, Candidate, Catalog, Entry, Status
 from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
 from factcheck.stance import is_opposite
 from factcheck.text import looks_non_english
@@ -110,7 +113,10 @@ class Engine:
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)
         candidates = figure_checked(query, candidates, self._figure)  # an explainer beside its figure claim
-        decision = decide(candidates, self.index.model.threshold if threshold is None else threshold)
+        threshold = self.index.model.threshold if threshold is None else threshold
+        candidates = first_part_checked(query, candidates, self._related, self._best_for, threshold)
+        candidates = focus_checked(query, candidates, self._related, self._asks_with)  # why, not how
+        decision = decide(candidates, threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)
@@ -130,6 +136,20 @@ class Engine:
             candidates=tuple(candidates[:top]),
             close_call=decision.close_call,
         )
+
+    def _related(self, entry_id: str) -> tuple[str, ...]:
+        entry = self.catalog.get(entry_id)
+        return tuple(entry.related) if entry is not None else ()
+
+    def _asks_with(self, entry_id: str) -> frozenset[str]:
+        """The question words opening the clauses of an entry's question and aliases."""
+        entry = self.catalog.get(entry_id)
+        if entry is None:
+            return frozenset()
+        return frozenset().union(*(interrogatives(text) for text in (entry.question, *entry.aliases)))
+
+    def _best_for(self, part: str) -> Candidate:
+        return rank(part, self.index, top=1, encoder=static_encoder)[0]
 
     def _figure(self, entry_id: str) -> tuple[str, ...] | None:
         """The related ids of an entry whose claim is a figure claim, else None."""

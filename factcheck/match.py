@@ -1295,6 +1295,93 @@ def figure_checked(
     return sorted([discounted, *candidates[1:]], key=lambda c: -c.score)
 
 
+MAX_PARTS_CHECKED = 3  # a question of this many parts at most is checked part by part (not a pasted page)
+FOCUS_DISCOUNT = 0.5  # the best candidate's confidence when only a related rival is asked the question's way
+
+
+def _related_rivals(candidates: Sequence[Candidate], related: Callable[[str], tuple[str, ...]]) -> list[Candidate]:
+    """The runners-up scoring CLOSE_SCORE that the best candidate relates to, or that relate to it."""
+    best = candidates[0]
+    mine = related(best.id)
+    return [c for c in candidates[1:] if c.score >= CLOSE_SCORE and (c.id in mine or best.id in related(c.id))]
+
+
+def first_part_checked(
+    query: str,
+    candidates: list[Candidate],
+    related: Callable[[str], tuple[str, ...]],
+    rank_part: Callable[[str], Candidate],
+    threshold: float,
+) -> list[Candidate]:
+    """The candidates, a related runner-up put first when it is the confident answer of the
+    question's first part and the best candidate answers only a later part (or none alone).
+
+    A question of two parts about related entries ("What does Europol contribute to cross-border
+    cases, and how is that different from Interpol's part?") asks its first part first; the
+    whole question's words can favour the entry of the second part, or an entry between them.
+    `related(id)`: an entry's related ids; `rank_part(text)`: the best candidate for one part
+    (called only when a related runner-up scores CLOSE_SCORE, for a question of 2-3 parts).
+    """
+    if len(candidates) < 2:
+        return candidates
+    rivals = _related_rivals(candidates, related)
+    if not rivals:
+        return candidates  # most questions: no part is ranked
+    parts = segments(query)
+    if not 2 <= len(parts) <= MAX_PARTS_CHECKED:
+        return candidates
+    first = rank_part(parts[0])
+    if first.score < threshold or first.id == candidates[0].id or first.id not in {c.id for c in rivals}:
+        return candidates
+    return sorted([first, *(c for c in candidates if c.id != first.id)], key=lambda c: -c.score)
+
+
+_INTERROGATIVES = frozenset(("who", "whom", "whose", "where", "why", "which", "how", "what"))
+_HOW_MUCH = frozenset(("many", "much", "long", "often"))
+
+
+def interrogatives(text: str) -> frozenset[str]:
+    """The question words that open the clauses of `text` ("how many" and "how long" as one).
+
+    "when" is left out: it opens as many telling clauses ("When our platform flags an
+    upload, ...") as asking ones.
+    """
+    found = set()
+    for clause in re.split(r"[.?!;:,\n]+|\b(?:and|or)\b", text.lower()):
+        words = clause.replace("'", " ").split()
+        if words and words[0] in _INTERROGATIVES:
+            how_much = words[0] == "how" and len(words) > 1 and words[1] in _HOW_MUCH
+            found.add(f"how {words[1]}" if how_much else words[0])
+    return frozenset(found)
+
+
+def focus_checked(
+    query: str,
+    candidates: list[Candidate],
+    related: Callable[[str], tuple[str, ...]],
+    asks_with: Callable[[str], frozenset[str]],
+) -> list[Candidate]:
+    """The candidates, the best one's confidence halved when the question opens with a question word
+    that none of its phrasings uses and a close related runner-up's phrasings do.
+
+    Question words are stopwords to the ranker, so two related entries that share their words
+    differ only in what they ask: "Why is it difficult for police of different countries to
+    investigate the rings together?" asks why (the obstacles), not how (the cooperation).
+    `asks_with(id)`: the question words opening the clauses of an entry's question and aliases.
+    """
+    if len(candidates) < 2:
+        return candidates
+    rivals = _related_rivals(candidates, related)
+    if not rivals:
+        return candidates  # most questions
+    focus = interrogatives(query)
+    best = candidates[0]
+    if not focus or focus & asks_with(best.id) or not any(focus & asks_with(c.id) for c in rivals):
+        return candidates
+    discounted = best._replace(score=round(best.score * FOCUS_DISCOUNT, 1))
+    return sorted([discounted, *candidates[1:]], key=lambda c: -c.score)
+
+
 class Decision(NamedTuple):
     best: Candidate | None
     answered: bool

@@ -15,6 +15,9 @@ from factcheck.match import (
     context_of,
     decide,
     figure_checked,
+    first_part_checked,
+    focus_checked,
+    interrogatives,
     lexical_off_topic,
     normalise,
     query_terms,
@@ -192,6 +195,66 @@ def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_f
     assert figure_checked("how does ICSE help", [figure, unrelated], related) == [figure, unrelated]
     weak = explainer._replace(score=10.0)  # a related entry far behind: the figure claim stands
     assert figure_checked("how does ICSE help", [figure, weak], related) == [figure, weak]
+
+
+def test_a_two_part_question_is_answered_by_its_first_part_s_related_entry() -> None:
+    both, europol, other = (
+        Candidate("cooperation", "How do agencies work together?", 90.5),
+        Candidate("europol", "What does Europol do?", 58.3),
+        Candidate("other", "Other?", 58.3),
+    )
+    related = {"cooperation": ("europol",), "europol": ("cooperation",)}.get
+    parts = {"What does Europol contribute to cross-border cases": europol._replace(score=98.3)}
+    asked: list[str] = []
+
+    def best_for(part: str) -> Candidate:
+        asked.append(part)
+        return parts.get(part, Candidate("interpol", "Interpol?", 63.2))
+
+    def check(query: str, candidates: list[Candidate]) -> list[Candidate]:
+        return first_part_checked(query, candidates, lambda i: related(i, ()), best_for, 76.0)
+
+    two_parts = "What does Europol contribute to cross-border cases, and how is that different from Interpol's part?"
+    assert [(c.id, c.score) for c in check(two_parts, [both, europol])] == [("europol", 98.3), ("cooperation", 90.5)]
+    # the first part's entry must be a related runner-up close behind, and that part's confident answer
+    assert check(two_parts, [both, other]) == [both, other]
+    assert check(two_parts, [both, europol._replace(score=10.0)]) == [both, europol._replace(score=10.0)]
+    parts["What does Europol contribute to cross-border cases"] = europol._replace(score=60.0)
+    assert check(two_parts, [both, europol]) == [both, europol]
+    asked.clear()
+    assert check("What does Europol contribute to cross-border cases?", [both, europol]) == [both, europol]
+    assert not asked  # one part: nothing ranked part by part
+
+
+def test_the_question_words_that_open_a_text_s_clauses() -> None:
+    assert interrogatives("Why is it difficult for police?") == {"why"}
+    assert interrogatives("How many reports come in, and where are they sent?") == {"how many", "where"}
+    assert interrogatives("how long do ISPs keep logs") == {"how long"}
+    assert interrogatives("What's ICSE? Who runs it") == {"what", "who"}
+    assert interrogatives("When our platform flags an upload, is that a lead?") == frozenset()  # 'when' tells
+    assert interrogatives("NCMEC is part of the FBI") == frozenset()
+
+
+def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_best() -> None:
+    how, why, other = (
+        Candidate("cooperation", "How do agencies in different countries work together?", 82.3),
+        Candidate("challenges", "What makes international investigations hard?", 75.3),
+        Candidate("other", "Other?", 75.3),
+    )
+    related = {"cooperation": ("challenges",)}
+    asks = {"cooperation": frozenset({"how"}), "challenges": frozenset({"what", "why"}), "other": frozenset({"why"})}
+
+    def check(query: str, candidates: list[Candidate]) -> list[Candidate]:
+        return focus_checked(query, candidates, lambda i: related.get(i, ()), lambda i: asks.get(i, frozenset()))
+
+    why_question = "Why is it difficult for police of different countries to investigate the rings together?"
+    assert [(c.id, c.score) for c in check(why_question, [how, why])] == [("challenges", 75.3), ("cooperation", 41.1)]
+    assert check(why_question, [how, other]) == [how, other]  # an unrelated runner-up
+    assert check(why_question, [how, why._replace(score=10.0)]) == [how, why._replace(score=10.0)]  # far behind
+    how_question = "How do police of different countries investigate the rings together?"
+    assert check(how_question, [how, why]) == [how, why]  # the best is asked this way
+    assert check("police of different countries investigating rings together", [how, why]) == [how, why]
+    assert check("Who investigates rings across countries?", [how, why]) == [how, why]  # neither is asked so
 
 
 def test_an_exact_off_topic_word_is_matched_as_typed_not_stemmed() -> None:

@@ -70,6 +70,13 @@ def test_questions_as_people_ask_them(engine: Engine, question: str, expected: s
     assert (answer.status, answer.entry.id if answer.entry else None) == ("answered", expected)
 
 
+def test_a_question_asked_as_a_related_entry_asks_is_not_answered_by_the_other(engine: Engine) -> None:
+    """Why, not how: the cooperation entry's words, the obstacles entry's question word (README "Matching")."""
+    answer = engine.ask("Why is it difficult for police of different countries to investigate abuse rings together?")
+    assert answer.status == "no_match"
+    assert [c.id for c in answer.candidates[:2]] == ["cooperation-challenges", "international-cooperation"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
