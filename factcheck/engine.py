@@ -274,7 +274,7 @@ def open_engine(paths: Sequence[Path]) -> Engine:
     with cache.gc_paused():
         catalog, warnings, parts = _read(paths, key)
         compiled_policy = _policy_aside() if parts else _compiled_policy  # several files: while the index is built
-        lexicon = load_lexicon(cache.bundled_data_path("lexicon.yaml"))
+        lexicon = _bundled_lexicon()
         model = load_decision_model(cache.bundled_data_path("decision.json"))
         bags, shown = None, None
         if len(paths) > 1:  # several files: each one's analysis is cached, so an edit re-reads that file alone
@@ -344,7 +344,10 @@ def _read(paths: Sequence[Path], key: Key | None) -> tuple[Catalog, list[Problem
     workers = _workers(unread)
     if workers > 1:
         _return_large_frees()
-    if workers > 1:
+        try:  # loaded once, before the workers fork, instead of once in each (a damaged one: reported later)
+            _bundled_lexicon()
+        except Exception:
+            pass
         try:
             read = _read_in_parallel(jobs, workers)
         except Exception:  # a worker killed (out of memory?), no fork: read them here
