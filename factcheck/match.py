@@ -613,9 +613,11 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
         texts.append(entry.question)
         texts += entry.aliases
         body_from = len(texts)
-        texts.append(entry.answer or "")
+        if entry.answer:  # an empty text adds no word: not one to analyse (most machine-made entries)
+            texts.append(entry.answer)
         texts += [c.text for c in entry.claims]
-        texts.append(" ".join(entry.tags))
+        if entry.tags:
+            texts.append(" ".join(entry.tags))
         texts.append(entry.id.replace("-", " "))
         shapes.append((body_from, len(texts)))
     known: set[str] = set()
