@@ -868,6 +868,8 @@ SEEKING_CHANNELS = [
     "my images from when i was a kid are online, where can i get help removing them",
     "is there a hotline for reporting abuse pictures in germany",
     "need help, someone is threatening to share my photos",
+    "we found something disturbing on the family computer a relative used. i dont want to touch anything. who do i call?",
+    "a stranger keeps messaging my daughter on a game, should we contact the police",
 ]
 
 
