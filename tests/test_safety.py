@@ -887,6 +887,9 @@ SEEKING_CHANNELS = [
     "need help, someone is threatening to share my photos",
     "we found something disturbing on the family computer a relative used. i dont want to touch anything. who do i call?",
     "a stranger keeps messaging my daughter on a game, should we contact the police",
+    "i bought a second-hand laptop and found a folder with worrying file names. should i take it straight to the police?",
+    "i found a usb stick in a park and some file names looked disturbing. what should i do with it now?",
+    "an older 'friend' from a game wants to meet my 13 year old. what should i preserve for the police?",
 ]
 
 
