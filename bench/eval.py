@@ -41,7 +41,7 @@ MATCHING_SETS = (
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
     "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml", "safety_legit_long.yaml",
-    "safety_legit_long2.yaml",
+    "safety_legit_long2.yaml", "safety_legit_short.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
