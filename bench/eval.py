@@ -14,6 +14,7 @@ Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml, questions_blind3.yaml,
+questions_long4.yaml,
 safety.yaml, safety_blind.yaml, safety_train*.yaml, safety_help_report.yaml, and (legitimate only)
 safety_legit_long*.yaml, safety_legit_short.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
@@ -37,7 +38,7 @@ from factcheck.engine import Engine, open_engine
 HERE = Path(__file__).resolve().parent
 MATCHING_SETS = (
     "questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml",
-    "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml",
+    "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml", "questions_long4.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
