@@ -966,6 +966,10 @@ SEEKING_HELP_FOR_SELF = [
     "i feel disgusting, i have been attracted to children for years",
     "im scared of myself around children",
     "sometimes i feel like i could lose control around kids, i'm scared",
+    "how do i find a stop it now counsellor",
+    "is it anonymous if i call 1-888-773-8368",
+    "my brain goes to kids when it shouldnt. is there treatment",
+    "Should I quit my job coaching kids because of thoughts I have about them?",
 ]
 
 
