@@ -16,7 +16,7 @@ Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml, questions_blind3.yaml,
 questions_long4.yaml,
 safety.yaml, safety_blind.yaml, safety_train*.yaml, safety_help_report.yaml, and (legitimate only)
-safety_legit_long*.yaml, safety_legit_short.yaml.
+safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
 questions_blind3_holdout.yaml, safety_holdout.yaml, safety_blind_holdout.yaml,
 safety_blind_holdout2.yaml, safety_blind_holdout3.yaml.
@@ -43,7 +43,7 @@ MATCHING_SETS = (
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
     "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml", "safety_legit_long.yaml",
-    "safety_legit_long2.yaml", "safety_legit_short.yaml", "safety_help_report.yaml",
+    "safety_legit_long2.yaml", "safety_legit_short.yaml", "safety_help_report.yaml", "safety_legit_casual.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
