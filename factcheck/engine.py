@@ -22,6 +22,7 @@ from factcheck.match import (
     figure_checked,
     first_part_checked,
     focus_checked,
+    forkable_cpus,
     interrogatives,
     rank,
     segments,
@@ -370,19 +371,18 @@ PARALLEL_MIN_BYTES = 4 * 2**20
 
 def _workers(unread: Sequence[tuple[int, Path, Key | None]]) -> int:
     import os
-    import sys
 
-    if len(unread) < 2 or not sys.platform.startswith("linux"):
+    cpus = forkable_cpus()
+    if len(unread) < 2 or cpus < 2:
         return 1
     try:
         if sum(os.stat(path).st_size for _, path, _ in unread) < PARALLEL_MIN_BYTES:
             return 1
-        cpus = len(os.sched_getaffinity(0))
-    except (OSError, AttributeError):
+    except OSError:
         return 1
     # One more than the CPUs: with five files on two CPUs, two workers would read them in three
     # rounds, the last one alone; three share the CPUs and finish in about two and a half.
-    return 1 if cpus < 2 else min(cpus + 1, len(unread))
+    return min(cpus + 1, len(unread))
 
 
 def _return_large_frees() -> None:
@@ -418,7 +418,6 @@ def _policy_aside() -> Callable[[], tuple[SafetyPolicy | None, bytes]]:
     done; if the child failed, it compiles it (and reports any error) itself.
     """
     import os
-    import sys
 
     from factcheck import cache
 
@@ -426,11 +425,11 @@ def _policy_aside() -> Callable[[], tuple[SafetyPolicy | None, bytes]]:
     blob = cache.load_part("policy", key)
     if blob is not None:
         return lambda: (None, blob)
+    if key is None or forkable_cpus() < 2:
+        return _compiled_policy
     try:
-        if key is None or not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
-            return _compiled_policy
         child = os.fork()
-    except (OSError, AttributeError):
+    except OSError:
         return _compiled_policy
     if child == 0:  # pragma: no cover - the child's coverage is not collected
         code = 1

@@ -785,18 +785,23 @@ class _Merged(NamedTuple):
 PARALLEL_MIN_POSTINGS = 500_000
 
 
-def _halfway(parts: Sequence[Bags]) -> int | None:
-    """The part from which the second half of the postings is inverted by a child process; None: no child."""
+def forkable_cpus() -> int:
+    """The CPUs this process may run forked children on: those it is allowed (Linux); else 1 (no fork)."""
     import os
     import sys
 
-    total = sum(len(part.ids) for part in parts)
-    if len(parts) < 2 or total < PARALLEL_MIN_POSTINGS or not sys.platform.startswith("linux"):
-        return None
+    if not sys.platform.startswith("linux"):
+        return 1
     try:
-        if len(os.sched_getaffinity(0)) < 2:
-            return None
+        return len(os.sched_getaffinity(0))
     except (OSError, AttributeError):
+        return 1
+
+
+def _halfway(parts: Sequence[Bags]) -> int | None:
+    """The part from which the second half of the postings is inverted by a child process; None: no child."""
+    total = sum(len(part.ids) for part in parts)
+    if len(parts) < 2 or total < PARALLEL_MIN_POSTINGS or forkable_cpus() < 2:
         return None
     seen = 0
     for number, part in enumerate(parts):
