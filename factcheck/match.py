@@ -108,6 +108,9 @@ class Lexicon(NamedTuple):
     dictionary: SortedStrings | frozenset[str] = frozenset()
     # Off-topic words matched as typed, not stemmed: "founded" is not "found".
     off_topic_exact: tuple[str, ...] = ()
+    # The bodies and services the data names (ncmec, interpol): their descriptive names are
+    # rewritten to them for the word vectors too (see `named`).
+    names: frozenset[str] = frozenset()
 
     @classmethod
     def create(
@@ -119,12 +122,15 @@ class Lexicon(NamedTuple):
         subject: tuple[str, ...] = (),
         dictionary: Iterable[str] = (),
         off_topic_exact: tuple[str, ...] = (),
+        names: Iterable[str] = (),
     ) -> Lexicon:
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
         words = SortedStrings(dictionary) if dictionary else frozenset[str]()
-        return cls(synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact)
+        return cls(
+            synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact, frozenset(names)
+        )
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], dictionary: Iterable[str] = ()) -> Lexicon:
@@ -149,13 +155,13 @@ class Lexicon(NamedTuple):
             raise ValueError("lexicon anchors must be a list")
         anchors = tuple(normalise(str(a)) for a in raw_anchors if normalise(str(a)))
         phrases: dict[str, tuple[str, ...]] = {}
-        for key in ("off_topic", "subject", "off_topic_exact"):
+        for key in ("off_topic", "subject", "off_topic_exact", "names"):
             raw = data.get(key) or []
             if not isinstance(raw, list):
                 raise ValueError(f"lexicon {key} must be a list")
             phrases[key] = tuple(normalise(str(a)) for a in raw if normalise(str(a)))
         off_topic, subject, exact = phrases["off_topic"], phrases["subject"], phrases["off_topic_exact"]
-        return cls.create(synonyms, stopwords, anchors, off_topic, subject, dictionary, exact)
+        return cls.create(synonyms, stopwords, anchors, off_topic, subject, dictionary, exact, phrases["names"])
 
 
 def normalise(text: str) -> str:
@@ -1044,7 +1050,8 @@ def candidate_features(
     parts = [_view(text, index, PART_DEPTH, memo) for text in segments(query)] if whole.pool else []
     parts = [p for p in parts if p.pool]
     docs = list(dict.fromkeys([*whole.pool, *(d for p in parts for d in p.pool)]))
-    meaning = _semantic_scores(_corrected(query, memo.get("corrections", {})), index, encoder, docs)
+    read = named(_corrected(query, memo.get("corrections", {})), index.lexicon)  # as the ranker reads names
+    meaning = _semantic_scores(read, index, encoder, docs)
     shortlisted = set(docs)
     docs += [d for d in meaning if d not in shortlisted]
     if not docs or not whole.terms:
@@ -1140,6 +1147,24 @@ def _corrected(query: str, corrections: dict[str, str | None]) -> str:
 
     fixes = {word: fixed for word, fixed in fixes.items() if OSA.distance(word, fixed) <= 1}
     return re.sub(r"\w+", lambda m: fixes.get(m.group().casefold(), m.group()), query)
+
+
+def named(text: str, lexicon: Lexicon) -> str:
+    """`text` with every descriptive name of a body the data names rewritten to that name
+    ("the US missing kids charity" -> "the US ncmec"), normalised; `text` itself when it has none.
+
+    The word vectors read "missing kids" as the missing-children entry's topic: a question about
+    what NCMEC does, asked with its description, went to that entry. The ranker meets the
+    lexicon's canonical name already; this gives the vectors the same reading.
+    """
+    if not lexicon.names:
+        return text
+    words = normalise(text).split()
+    only: dict[tuple[str, ...], tuple[str, ...]] = {
+        v: t for v, t in lexicon.synonyms.items() if len(v) > 1 and len(t) == 1 and t[0] in lexicon.names
+    }
+    rewritten = apply_synonyms(words, Lexicon.create(only, frozenset()))
+    return " ".join(rewritten) if rewritten != words else text
 
 
 def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: list[int]) -> dict[int, float]:
@@ -1268,7 +1293,7 @@ _QUANTITY_WORDS = frozenset(
     """.split()
 )
 FIGURE_DISCOUNT = 0.5  # a figure claim's confidence for a question that asks no figure, beside a related entry
-FIGURE_RIVAL = CLOSE_SCORE  # ...when that related entry scores this much
+FIGURE_RIVAL = 1.0  # ...when that related entry is a candidate at all (a figure question says it asks one)
 
 
 def states_quantity(text: str) -> bool:

@@ -19,6 +19,7 @@ from factcheck.match import (
     focus_checked,
     interrogatives,
     lexical_off_topic,
+    named,
     normalise,
     query_terms,
     rank,
@@ -179,6 +180,31 @@ def test_the_word_vectors_read_the_question_with_its_typos_corrected() -> None:
     assert seen == ["Do police trace every IP?"]
 
 
+def test_the_word_vectors_read_a_body_s_description_as_its_name() -> None:
+    lexicon = Lexicon.from_mapping(
+        {
+            "synonyms": {"ncmec": ["missing kids charity"], "police": ["cops"]},
+            "stopwords": ["the"],
+            "names": ["ncmec"],
+        }
+    )
+    assert named("What does the US missing kids charity do?", lexicon) == "what does the us ncmec do"
+    assert named("Do cops trace IPs?", lexicon) == "Do cops trace IPs?"  # a synonym, not a name: as typed
+    assert named("What does the US missing kids charity do?", LEXICON) == "What does the US missing kids charity do?"
+    seen: list[str] = []
+
+    class Recorder:
+        def encode(self, text: str) -> tuple[float, ...]:
+            seen.append(text)
+            return (1.0, 0.0)
+
+    entries = [Entry(id="ncmec", question="What does NCMEC do?", claim="NCMEC works.", verdict=Verdict.EXPLAINER)]
+    index = build_index(entries, lexicon, encoder=Recorder())
+    seen.clear()
+    candidate_features("What does the missing kids charity do?", index, encoder=Recorder())
+    assert seen == ["what does the ncmec do"]
+
+
 def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_figure() -> None:
     figure, explainer = (
         Candidate("icse-count", "Has ICSE identified 42,300 victims?", 90.0),
@@ -193,8 +219,10 @@ def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_f
         assert figure_checked(asking, [figure, explainer], related) == [figure, explainer]
     unrelated = Candidate("other", "Other?", 70.0)
     assert figure_checked("how does ICSE help", [figure, unrelated], related) == [figure, unrelated]
-    weak = explainer._replace(score=10.0)  # a related entry far behind: the figure claim stands
-    assert figure_checked("how does ICSE help", [figure, weak], related) == [figure, weak]
+    behind = explainer._replace(score=6.0)  # a related entry far behind still says the question is its kind
+    assert [c.score for c in figure_checked("how does ICSE help", [figure, behind], related)] == [45.0, 6.0]
+    unmatched = explainer._replace(score=0.0)  # listed only to fill the candidates: the figure claim stands
+    assert figure_checked("how does ICSE help", [figure, unmatched], related) == [figure, unmatched]
 
 
 def test_a_two_part_question_is_answered_by_its_first_part_s_related_entry() -> None:
