@@ -58,6 +58,8 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("NCMEC is a federal police agency that arrests child predators", "ncmec-is-law-enforcement"),  # predator
         ("how is interpol's icse database used to identify victims", "interpol-icse"),  # not its figure claim
         ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
+        ("does the US missing kids charity arrest people itself?", "ncmec-is-law-enforcement"),  # a description
+        ("what does the international police database do?", "interpol-icse"),  # "the international police"
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
             "isp-log-retention",
@@ -84,10 +86,13 @@ def test_a_question_asked_as_a_related_entry_asks_is_not_answered_by_the_other(e
         "how do ai image generators turn a text prompt into a picture",
         "is my isp throttling my vpn traffic",
         "can police trace my stolen phone by its ip address",
+        "my 40 year old sister has gone missing, can the national center help find missing adults?",
+        "do internet providers give subscriber records to advertisers?",
     ],
 )
 def test_a_question_of_another_purpose_with_the_same_words_is_not_answered(engine: Engine, question: str) -> None:
-    """Jobs, image generators, throttling, theft: the data's words about something it does not cover."""
+    """Jobs, image generators, throttling, theft, missing adults, advertising: the data's words about
+    something it does not cover."""
     assert engine.ask(question).status == "no_match"
 
 
