@@ -1009,24 +1009,32 @@ _SENTENCE = r"(?<=[.!?])\s+|\n+"
 _LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
 _AS_A = r"\s*(as an? [^,:;.?!]{1,40})[,:]\s+"  # "As a parent,", "As a mum I'd like to know:"
 CONTEXT_WEIGHT = 0.5  # a word said only in scene-setting sentences counts this much
+TOLD_SHARE = 2.0  # ...and all of them together at most this many times the asking sentences' words
 
 
 def _compute_view(text: str, index: Index, depth: int, corrections: dict[str, str | None]) -> _View:
     terms = query_terms(text, index, corrections)
     context = context_of(text)
-    told = set(terms) - set(query_terms(text.replace(context, " "), index, corrections)) if context else set()
-    totals: dict[int, float] = {}
-    for term in terms:
-        factor = CONTEXT_WEIGHT if term in told else 1.0
-        for doc, impact in index.postings(term):
-            totals[doc] = totals.get(doc, 0.0) + impact * factor
-    pool = _top_docs(totals, depth)
+    asking = text.replace(context, " ") if context else text
+    told = set(terms) - set(query_terms(asking, index, corrections)) if context else set()
+    told -= index.anchors  # the story's CSAM or child is what "how do I report it?" asks about
     # Words the data never uses (persona, chat, scene-setting) still count against an entry,
     # but less than its rarest word: "as a journalist, can I write that..." is still about it.
     unknown = UNKNOWN_WEIGHT * index.max_idf
     weight = {t: index.idf(t) if t in index.slots else unknown for t in terms}
+    factor = CONTEXT_WEIGHT
+    if told and interrogatives(asking):  # a long story before a short "How do I report it?" must not outweigh it
+        asked = sum(weight[t] for t in terms if t not in told)
+        story = sum(weight[t] for t in told)
+        factor = min(CONTEXT_WEIGHT, TOLD_SHARE * asked / story) if asked and story else factor
+    totals: dict[int, float] = {}
+    for term in terms:
+        scale = factor if term in told else 1.0
+        for doc, impact in index.postings(term):
+            totals[doc] = totals.get(doc, 0.0) + impact * scale
+    pool = _top_docs(totals, depth)
     for term in told:
-        weight[term] *= CONTEXT_WEIGHT
+        weight[term] *= factor
     top_total = totals[pool[0]] if pool else 0.0
     return _View(terms, weight, sum(weight.values()), totals, top_total, pool)
 

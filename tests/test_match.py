@@ -5,6 +5,7 @@ from __future__ import annotations
 from factcheck.match import (
     CONTEXT_WEIGHT,
     OFF_TOPIC_DISCOUNT,
+    TOLD_SHARE,
     DecisionModel,
     Lexicon,
     _correct,
@@ -164,6 +165,31 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     trace = query_terms("trace", index)[0]
     assert told.weight[trace] == alone.weight[trace] * CONTEXT_WEIGHT
     assert rank("My cops friend said police trace IPs. How long do ISPs keep logs?", index)[0].id == "logs"
+
+
+def test_a_long_story_weighs_at_most_twice_its_short_question_and_its_domain_words_in_full() -> None:
+    lexicon = Lexicon.from_mapping(
+        {
+            "synonyms": {"csam": ["child porn"]},
+            "stopwords": ["do", "the", "a", "how", "i", "it", "my", "on", "in"],
+            "anchors": ["csam"],
+        }
+    )
+    index = build_index(ENTRIES, lexicon)
+    story = "My neighbour found child porn on an old laptop in the attic last week, clearing boxes. How do I report it?"
+    view = _view(story, index, 20)
+    csam, report = query_terms("csam", index)[0], query_terms("report", index)[0]
+    assert view.weight[csam] == _view("csam", index, 20).weight[csam]  # the story's subject: in full
+    told = [t for t in view.terms if t not in (csam, report)]
+    assert len(told) >= 5
+    full = {t: _view(t, index, 20).weight[t] for t in told}
+    assert sum(view.weight[t] for t in told) <= TOLD_SHARE * (view.weight[report] + view.weight[csam]) + 1e-9
+    assert sum(view.weight[t] for t in told) < CONTEXT_WEIGHT * sum(full.values())  # capped below the half
+    reaction = _view(story.replace("How do I report it?", "Can you believe it?"), index, 20)  # asks nothing
+    assert all(reaction.weight[t] == full[t] * CONTEXT_WEIGHT for t in told)  # a claim and a reaction (tweets)
+    short = _view("I trace things. How long do ISPs keep logs?", index, 20)  # a short story: half, as before
+    trace = query_terms("trace", index)[0]
+    assert short.weight[trace] == _view("trace", index, 20).weight[trace] * CONTEXT_WEIGHT
 
 
 def test_the_word_vectors_read_the_question_with_its_typos_corrected() -> None:
