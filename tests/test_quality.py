@@ -60,6 +60,8 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
         ("does the US missing kids charity arrest people itself?", "ncmec-is-law-enforcement"),  # a description
         ("what does the international police database do?", "interpol-icse"),  # "the international police"
+        ("do the police look into each one of the cybertips?", "every-report-investigated"),  # each = every
+        ("Do officers chase each IP address they find in abuse cases?", "police-trace-every-ip"),
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
             "isp-log-retention",
