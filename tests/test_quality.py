@@ -62,6 +62,12 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("what does the international police database do?", "interpol-icse"),  # "the international police"
         ("do the police look into each one of the cybertips?", "every-report-investigated"),  # each = every
         ("Do officers chase each IP address they find in abuse cases?", "police-trace-every-ip"),
+        # asking how to report, after a story that says "sent" (who-reports-to-cybertipline's verb)
+        (
+            "My nephew got sent something disgusting involving a child on a game chat. How do we report it?",
+            "how-to-report",
+        ),
+        ("who should I tell about a child abuse video I saw?", "how-to-report"),
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
             "isp-log-retention",
