@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -113,7 +113,8 @@ class Engine:
                 resources=self.policy.resources_for(kind),
             )  # fmt: skip
         candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)
-        candidates = figure_checked(query, candidates, self._figure)  # an explainer beside its figure claim
+        without = partial(self._rank_without, query, max(top, 2))
+        candidates = figure_checked(query, candidates, self._figure, without)  # an explainer beside its figure claim
         threshold = self.index.model.threshold if threshold is None else threshold
         candidates = first_part_checked(query, candidates, self._related, self._best_for, threshold)
         candidates = focus_checked(query, candidates, self._related, self._asks_with)  # why, not how
@@ -148,6 +149,9 @@ class Engine:
         if entry is None:
             return frozenset()
         return frozenset().union(*(interrogatives(text) for text in (entry.question, *entry.aliases)))
+
+    def _rank_without(self, query: str, top: int, entry_id: str) -> list[Candidate]:
+        return rank(query, self.index, top=top, encoder=static_encoder, without=frozenset({entry_id}))
 
     def _best_for(self, part: str) -> Candidate:
         return rank(part, self.index, top=1, encoder=static_encoder)[0]

@@ -1050,9 +1050,15 @@ def _scores(view: _View, doc: int, index: Index) -> tuple[float, float, float, f
 
 
 def candidate_features(
-    query: str, index: Index, depth: int = RERANK_DEPTH, encoder: Encoder | None = None, memo: dict | None = None
+    query: str,
+    index: Index,
+    depth: int = RERANK_DEPTH,
+    encoder: Encoder | None = None,
+    memo: dict | None = None,
+    without: frozenset[int] = frozenset(),
 ) -> list[tuple[int, tuple[float, ...]]]:
-    """Every shortlisted doc with its decision features (FEATURES order), best ranking key first."""
+    """Every shortlisted doc with its decision features (FEATURES order), best ranking key first;
+    `without`: docs left out, as if the data did not hold them (they are no one's rival)."""
     memo = {} if memo is None else memo
     whole = _view(query, index, depth, memo)
     parts = [_view(text, index, PART_DEPTH, memo) for text in segments(query)] if whole.pool else []
@@ -1062,6 +1068,9 @@ def candidate_features(
     meaning = _semantic_scores(read, index, encoder, docs)
     shortlisted = set(docs)
     docs += [d for d in meaning if d not in shortlisted]
+    if without:
+        docs = [d for d in docs if d not in without]
+        meaning = {d: cos for d, cos in meaning.items() if d not in without}
     if not docs or not whole.terms:
         return []
     known = sum(1 for t in whole.terms if t in index.slots)
@@ -1091,7 +1100,8 @@ def candidate_features(
         rows[doc] = [sim_w, qshare, pshare, sim_p, pshare_p, key_w, key_p, max(key_w, key_p)]
     best_meaning = max(meaning, key=lambda d: (meaning[d], -d)) if meaning else -1
     best_whole = max(docs, key=lambda d: (rows[d][5], -d))
-    part_tops = [_best_by(keys, p.pool) for p, keys in zip(parts, part_keys, strict=True)]
+    part_pools = [[d for d in p.pool if d not in without] for p in parts]
+    part_tops = [_best_by(keys, pool) for pool, keys in zip(part_pools, part_keys, strict=True) if pool]
     ordered = sorted(docs, key=lambda d: (-rows[d][7], d))
     # The lead over the runner-up: the best doc's rival is the second; every other doc's is the best.
     first = rows[ordered[0]][7]
@@ -1188,7 +1198,11 @@ def _semantic_scores(query: str, index: Index, encoder: Encoder | None, docs: li
 
 
 def rank(
-    query: str, index: Index, top: int = 3, encoder: Encoder | Callable[[], Encoder | None] | None = None
+    query: str,
+    index: Index,
+    top: int = 3,
+    encoder: Encoder | Callable[[], Encoder | None] | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
@@ -1203,8 +1217,11 @@ def rank(
     memo: dict = {}  # the lexical pass's views, reused by the second one
     scored = []
     off_topic = False  # the same for every candidate: a feature of the question
+    left_out: frozenset[int] = frozenset()
+    if without:  # ranked as if the data did not hold them (see figure_checked)
+        left_out = frozenset(doc for doc, entry_id in enumerate(index.ids) if entry_id in without)
     if model.lexical_weights:
-        lexical = candidate_features(query, index, memo=memo)
+        lexical = candidate_features(query, index, memo=memo, without=left_out)
         scored = [(model.probability(f, lexical=True), f[7], doc) for doc, f in lexical]
         off_topic = bool(lexical) and lexical[0][1][_OFF_TOPIC] > 0
         best = max((p for p, _, _ in scored), default=0.0)
@@ -1216,7 +1233,7 @@ def rank(
             scored = []
     if not scored:
         loaded = encoder() if callable(encoder) else encoder
-        for doc, features in candidate_features(query, index, encoder=loaded, memo=memo):
+        for doc, features in candidate_features(query, index, encoder=loaded, memo=memo, without=left_out):
             scored.append((model.probability(features), features[7], doc))
             off_topic = features[_OFF_TOPIC] > 0
     if off_topic:
@@ -1230,7 +1247,7 @@ def rank(
     ]
     if len(matched) < top:
         seen = {c.id for c in matched}
-        unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen)
+        unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen and i not in left_out)
         for doc in itertools.islice(unmatched, top - len(matched)):
             matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0))
     return matched
@@ -1315,7 +1332,10 @@ def states_quantity(text: str) -> bool:
 
 
 def figure_checked(
-    query: str, candidates: list[Candidate], figure_related: Callable[[str], tuple[str, ...] | None]
+    query: str,
+    candidates: list[Candidate],
+    figure_related: Callable[[str], tuple[str, ...] | None],
+    rank_without: Callable[[str], list[Candidate]] | None = None,
 ) -> list[Candidate]:
     """The candidates, a figure claim's confidence halved when the question asks no figure and an
     entry it relates to is also a candidate (OFF_TOPIC_DISCOUNT's twin, for one entry).
@@ -1323,7 +1343,8 @@ def figure_checked(
     An explainer and its figure ("What is Interpol's ICSE database?", "Has ICSE identified
     more than 42,300 victims?") share their words: "how does ICSE help identify victims"
     asks the first. `figure_related(id)`: the entry's related ids when its claim is a figure
-    claim, else None.
+    claim, else None. `rank_without(id)`: the candidates ranked as if that entry were not in
+    the data; when one it relates to comes first, those replace the other candidates.
     """
     if len(candidates) < 2 or candidates[1].score < FIGURE_RIVAL or states_quantity(query):
         return candidates  # no rival close enough (most questions: no entry is looked up)
@@ -1332,7 +1353,14 @@ def figure_checked(
     if not related or not any(c.id in related and c.score >= FIGURE_RIVAL for c in candidates[1:]):
         return candidates
     discounted = best._replace(score=round(best.score * FIGURE_DISCOUNT, 1))
-    return sorted([discounted, *candidates[1:]], key=lambda c: -c.score)
+    rest = candidates[1:]
+    if rank_without is not None:
+        # Ranked again without it, the related explainer no longer has the figure claim as its rival
+        # (the model had halved its confidence for that close runner-up); any other winner is ignored.
+        again = rank_without(best.id)
+        if again and again[0].id in related:
+            rest = again
+    return sorted([discounted, *rest], key=lambda c: -c.score)
 
 
 MAX_PARTS_CHECKED = 3  # a question of this many parts at most is checked part by part (not a pasted page)

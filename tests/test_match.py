@@ -251,6 +251,39 @@ def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_f
     assert figure_checked("how does ICSE help", [figure, unmatched], related) == [figure, unmatched]
 
 
+def test_an_explainer_is_ranked_again_without_its_figure_claim_when_the_question_asks_no_figure() -> None:
+    figure, explainer = (
+        Candidate("icse-count", "Has ICSE identified 42,300 victims?", 90.0),
+        Candidate("icse", "What is ICSE?", 6.0),
+    )
+    related = {"icse-count": ("icse",)}.get
+    asked: list[str] = []
+
+    def without(entry_id: str) -> list[Candidate]:
+        asked.append(entry_id)
+        return [explainer._replace(score=88.0), Candidate("other", "Other?", 1.0)]
+
+    checked = figure_checked("how does ICSE help identify victims", [figure, explainer], related, without)
+    assert asked == ["icse-count"]
+    assert [(c.id, c.score) for c in checked] == [("icse", 88.0), ("icse-count", 45.0), ("other", 1.0)]
+
+    def unrelated_first(entry_id: str) -> list[Candidate]:
+        return [Candidate("other", "Other?", 94.0), explainer]
+
+    kept = figure_checked("how does ICSE help identify victims", [figure, explainer], related, unrelated_first)
+    assert [(c.id, c.score) for c in kept] == [("icse-count", 45.0), ("icse", 6.0)]  # only a related entry may gain
+    asked.clear()
+    figure_checked("how many victims has ICSE identified", [figure, explainer], related, without)
+    assert asked == []  # a figure asked: nothing ranked again
+
+
+def test_rank_can_leave_entries_out_as_if_the_data_did_not_hold_them() -> None:
+    index = build_index(ENTRIES, LEXICON)
+    assert rank("do police trace every IP?", index, top=3)[0].id == "trace"
+    without = rank("do police trace every IP?", index, top=3, without=frozenset({"trace"}))
+    assert [c.id for c in without][:1] == ["twin"] and "trace" not in {c.id for c in without}
+
+
 def test_a_two_part_question_is_answered_by_its_first_part_s_related_entry() -> None:
     both, europol, other = (
         Candidate("cooperation", "How do agencies work together?", 90.5),
