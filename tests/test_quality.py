@@ -68,6 +68,7 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
             "how-to-report",
         ),
         ("who should I tell about a child abuse video I saw?", "how-to-report"),
+        ("how can I submit a tip about child abuse images?", "how-to-report"),  # not who submits them
         ("what is interpol's victim identification database?", "interpol-icse"),  # not its figure claim
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
