@@ -1262,7 +1262,12 @@ def _shares(
     question and one way of asking the entry's question largely coincide.
     """
     entry_terms = index.entry_terms(doc)
-    question_share = sum(weight[t] for t in terms if t in entry_terms) / information if information else 0.0
+    phrased = _phrased_terms(index, doc)
+    question_share = 0.0
+    for term in terms:
+        if term in entry_terms:
+            question_share += weight[term] if term in phrased else weight[term] * BODY_SHARE
+    question_share = question_share / information if information else 0.0
     asked = set(terms)
     phrasing_share = 0.0
     for pairs, total in _weighted_phrasings(index, doc):
@@ -1280,6 +1285,26 @@ def _shares(
 # index's identity (checked: an id can be reused once an index is gone), bounded in size.
 _PHRASING_WEIGHTS: dict[tuple[int, int], tuple[Index, list[tuple[list[tuple[str, float]], float]]]] = {}
 _PHRASING_WEIGHTS_MAX = 200_000
+
+
+# A question word that only an entry's answer, cited claims, tags or id say accounts for the question a little
+# less than one its question or aliases say: "Police will check every report?" is not about tracing every
+# IP because that entry's answer mentions reports.
+BODY_SHARE = 0.9
+_PHRASED: dict[tuple[int, int], tuple[Index, frozenset[str]]] = {}
+
+
+def _phrased_terms(index: Index, doc: int) -> frozenset[str]:
+    """The stems of an entry's question and aliases (cached like `_weighted_phrasings`)."""
+    key = (id(index), doc)
+    known = _PHRASED.get(key)
+    if known is not None and known[0] is index:
+        return known[1]
+    if len(_PHRASED) >= _PHRASING_WEIGHTS_MAX:
+        _PHRASED.clear()
+    terms = frozenset(term for pairs, _ in _weighted_phrasings(index, doc) for term, _ in pairs)
+    _PHRASED[key] = (index, terms)
+    return terms
 
 
 def _weighted_phrasings(index: Index, doc: int) -> list[tuple[list[tuple[str, float]], float]]:

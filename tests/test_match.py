@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from factcheck.match import (
+    BODY_SHARE,
     CONTEXT_WEIGHT,
     OFF_TOPIC_DISCOUNT,
     TOLD_SHARE,
     DecisionModel,
     Lexicon,
     _correct,
+    _shares,
     _view,
     apply_synonyms,
     build_index,
@@ -275,6 +277,21 @@ def test_an_explainer_is_ranked_again_without_its_figure_claim_when_the_question
     asked.clear()
     figure_checked("how many victims has ICSE identified", [figure, explainer], related, without)
     assert asked == []  # a figure asked: nothing ranked again
+
+
+def test_a_word_only_an_entry_s_answer_says_accounts_for_the_question_a_little_less() -> None:
+    entries = [
+        Entry(id="logs", question="How long do ISPs keep logs?", verdict=Verdict.EXPLAINER, answer="Retention varies."),
+        Entry(id="other", question="Who runs the tipline?", verdict=Verdict.EXPLAINER),
+    ]
+    index = build_index(entries, LEXICON)
+    view = _view("logs retention", index, 20)
+    log, retention = query_terms("logs", index)[0], query_terms("retention", index)[0]
+    question_share, _ = _shares(view.terms, view.weight, view.information, 0, index)
+    expected = (view.weight[log] + BODY_SHARE * view.weight[retention]) / view.information
+    assert BODY_SHARE < 1 and abs(question_share - expected) < 1e-12
+    phrased, _ = _shares([log], {log: 1.0}, 1.0, 0, index)
+    assert phrased == 1.0  # a word of its question: in full
 
 
 def test_rank_can_leave_entries_out_as_if_the_data_did_not_hold_them() -> None:
