@@ -59,6 +59,7 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("how is interpol's icse database used to identify victims", "interpol-icse"),  # not its figure claim
         ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
         ("does the US missing kids charity arrest people itself?", "ncmec-is-law-enforcement"),  # a description
+        ("does the US children's exploitation center arrest people?", "ncmec-is-law-enforcement"),
         ("what does the international police database do?", "interpol-icse"),  # "the international police"
         ("do the police look into each one of the cybertips?", "every-report-investigated"),  # each = every
         ("Do officers chase each IP address they find in abuse cases?", "police-trace-every-ip"),
