@@ -985,7 +985,12 @@ def _top_docs(totals: dict[int, float], depth: int) -> list[int]:
 
 
 def context_of(text: str) -> str:
-    """The parts of `text` that set the scene for its question, joined; "" when there are none.
+    """The parts of `text` that set the scene for its question, joined; "" when there are none."""
+    return " ".join(context_parts(text))
+
+
+def context_parts(text: str) -> list[str]:
+    """The parts of `text` that set the scene for its question, in order; [] when there are none.
 
     A text that asks (a sentence ending in "?") and also tells (other sentences, a label
     such as "Teacher here:", a leading "As a parent," ) sets the scene in those: "I'm a new
@@ -993,14 +998,14 @@ def context_of(text: str) -> str:
     moderation, nor "As a mum I'd like to know: do police follow every IP?" about parents.
     """
     if "?" not in text or not any(mark in text.rstrip() for mark in _TELLING):
-        return ""  # one sentence that asks (most questions: no expression compiled)
+        return []  # one sentence that asks (most questions: no expression compiled)
     label = re.match(_LABEL, text) or re.match(_AS_A, text, re.IGNORECASE)
     body = text[label.end() :] if label else text
     sentences = [s for s in re.split(_SENTENCE, body) if s.strip()]
     told = [s for s in sentences if not s.rstrip().endswith("?")]
     if len(told) == len(sentences):  # nothing asked
-        return ""
-    return " ".join([label.group(1)] + told if label else told)
+        return []
+    return [label.group(1), *told] if label else told
 
 
 # Patterns compiled at first use (by re's cache), not when the quick path imports this module.
@@ -1014,8 +1019,10 @@ TOLD_SHARE = 2.0  # ...and all of them together at most this many times the aski
 
 def _compute_view(text: str, index: Index, depth: int, corrections: dict[str, str | None]) -> _View:
     terms = query_terms(text, index, corrections)
-    context = context_of(text)
-    asking = text.replace(context, " ") if context else text
+    context = context_parts(text)
+    asking = text
+    for part in context:  # each on its own: a question may sit between two told sentences
+        asking = asking.replace(part, " ", 1)
     told = set(terms) - set(query_terms(asking, index, corrections)) if context else set()
     told -= index.anchors  # the story's CSAM or child is what "how do I report it?" asks about
     # Words the data never uses (persona, chat, scene-setting) still count against an entry,

@@ -16,6 +16,7 @@ from factcheck.match import (
     build_index,
     candidate_features,
     context_of,
+    context_parts,
     decide,
     figure_checked,
     first_part_checked,
@@ -167,6 +168,16 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     trace = query_terms("trace", index)[0]
     assert told.weight[trace] == alone.weight[trace] * CONTEXT_WEIGHT
     assert rank("My cops friend said police trace IPs. How long do ISPs keep logs?", index)[0].id == "logs"
+
+
+def test_scene_setting_after_the_question_counts_half_too() -> None:
+    index = build_index(ENTRIES, LEXICON)
+    text = "I trace things. How long do ISPs keep logs? I ask for a project."
+    assert context_parts(text) == ["I trace things.", "I ask for a project."]
+    view = _view(text, index, 20)
+    project, logs = query_terms("project", index)[0], query_terms("logs", index)[0]
+    assert view.weight[project] == _view("project", index, 20).weight[project] * CONTEXT_WEIGHT
+    assert view.weight[logs] == _view("logs", index, 20).weight[logs]  # asked: in full
 
 
 def test_a_long_story_weighs_at_most_twice_its_short_question_and_its_domain_words_in_full() -> None:
