@@ -72,6 +72,7 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("how can I submit a tip about child abuse images?", "how-to-report"),  # not who submits them
         ("how do ncmec and the police check the tips they get?", "ncmec-validates-leads"),  # check = validate
         ("does an ip by itself show who did the crime", "ip-proves-identity"),  # by itself = alone
+        ("does ncmec educate police officers about exploitation cases?", "ncmec-training"),  # educate = train
         ("what is interpol's victim identification database?", "interpol-icse"),  # not its figure claim
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
