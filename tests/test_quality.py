@@ -86,6 +86,18 @@ def test_questions_as_people_ask_them(engine: Engine, question: str, expected: s
     assert (answer.status, answer.entry.id if answer.entry else None) == ("answered", expected)
 
 
+def test_a_contraction_and_its_full_form_are_the_same_function_words(engine: Engine) -> None:
+    """'cannot' was a content word where "can't" was a stopword: it met whichever entry happened to say it."""
+    from factcheck.match import query_terms
+
+    for short, full in [
+        ("police can't trace every IP", "police cannot trace every IP"),
+        ("ISPs won't keep logs", "ISPs will not keep logs"),
+        ("we haven't reported it", "we have not reported it"),
+    ]:
+        assert query_terms(short, engine.index) == query_terms(full, engine.index)
+
+
 def test_a_question_asked_as_a_related_entry_asks_is_not_answered_by_the_other(engine: Engine) -> None:
     """Why, not how: the cooperation entry's words, the obstacles entry's question word (README "Matching")."""
     answer = engine.ask("Why is it difficult for police of different countries to investigate abuse rings together?")
