@@ -117,7 +117,7 @@ class Engine:
         candidates = figure_checked(query, candidates, self._figure, without)  # an explainer beside its figure claim
         threshold = self.index.model.threshold if threshold is None else threshold
         candidates = first_part_checked(query, candidates, self._related, self._best_for, threshold)
-        candidates = focus_checked(query, candidates, self._related, self._asks_with)  # why, not how
+        candidates = focus_checked(query, candidates, self._related, self._asks_with, without)  # why, not how
         decision = decide(candidates, threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         # Someone trying to report or get help always leaves with the channels.

@@ -1460,6 +1460,7 @@ def focus_checked(
     candidates: list[Candidate],
     related: Callable[[str], tuple[str, ...]],
     asks_with: Callable[[str], frozenset[str]],
+    rank_without: Callable[[str], list[Candidate]] | None = None,
 ) -> list[Candidate]:
     """The candidates, the best one's confidence halved when the question opens with a question word
     that none of its phrasings uses and a close related runner-up's phrasings do.
@@ -1467,7 +1468,9 @@ def focus_checked(
     Question words are stopwords to the ranker, so two related entries that share their words
     differ only in what they ask: "Why is it difficult for police of different countries to
     investigate the rings together?" asks why (the obstacles), not how (the cooperation).
-    `asks_with(id)`: the question words opening the clauses of an entry's question and aliases.
+    `asks_with(id)`: the question words opening the clauses of an entry's question and aliases;
+    `rank_without(id)`: the candidates ranked as if that entry were not in the data (when one of
+    those rivals then comes first, they replace the other candidates).
     """
     if len(candidates) < 2:
         return candidates
@@ -1479,7 +1482,12 @@ def focus_checked(
     if not focus or focus & asks_with(best.id) or not any(focus & asks_with(c.id) for c in rivals):
         return candidates
     discounted = best._replace(score=round(best.score * FOCUS_DISCOUNT, 1))
-    return sorted([discounted, *candidates[1:]], key=lambda c: -c.score)
+    rest = candidates[1:]
+    if rank_without is not None:  # as in figure_checked: the rival asked this way, no longer beside the best
+        again = rank_without(best.id)
+        if again and again[0].id in {c.id for c in rivals}:
+            rest = again
+    return sorted([discounted, *rest], key=lambda c: -c.score)
 
 
 class Decision(NamedTuple):

@@ -370,6 +370,16 @@ def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_
     assert check(how_question, [how, why]) == [how, why]  # the best is asked this way
     assert check("police of different countries investigating rings together", [how, why]) == [how, why]
     assert check("Who investigates rings across countries?", [how, why]) == [how, why]  # neither is asked so
+    again = [why._replace(score=91.0), other._replace(score=2.0)]  # ranked without the best
+    ranked = focus_checked(
+        why_question, [how, why], lambda i: related.get(i, ()), lambda i: asks.get(i, frozenset()), lambda i: again
+    )
+    assert [(c.id, c.score) for c in ranked] == [("challenges", 91.0), ("cooperation", 41.1), ("other", 2.0)]
+    elsewhere = [other._replace(score=91.0), why]  # another entry first without the best: ignored
+    kept = focus_checked(
+        why_question, [how, why], lambda i: related.get(i, ()), lambda i: asks.get(i, frozenset()), lambda i: elsewhere
+    )
+    assert [(c.id, c.score) for c in kept] == [("challenges", 75.3), ("cooperation", 41.1)]
 
 
 def test_an_exact_off_topic_word_is_matched_as_typed_not_stemmed() -> None:
