@@ -118,11 +118,12 @@ def test_a_question_asked_as_a_related_entry_asks_is_answered_by_that_entry(engi
         "can police trace my stolen phone by its ip address",
         "my 40 year old sister has gone missing, can the national center help find missing adults?",
         "do internet providers give subscriber records to advertisers?",
+        "can people hack me with my ip address?",
     ],
 )
 def test_a_question_of_another_purpose_with_the_same_words_is_not_answered(engine: Engine, question: str) -> None:
-    """Jobs, image generators, throttling, theft, missing adults, advertising: the data's words about
-    something it does not cover."""
+    """Jobs, image generators, throttling, theft, missing adults, advertising, attacks on one's own
+    devices: the data's words about something it does not cover."""
     assert engine.ask(question).status == "no_match"
 
 
