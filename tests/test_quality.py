@@ -73,6 +73,11 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("how do ncmec and the police check the tips they get?", "ncmec-validates-leads"),  # check = validate
         ("does an ip by itself show who did the crime", "ip-proves-identity"),  # by itself = alone
         ("does ncmec educate police officers about exploitation cases?", "ncmec-training"),  # educate = train
+        # "another agency's job" is a role, not employment ('jobs', 'job openings' still are)
+        (
+            "If I tell NCMEC, will they investigate and arrest him, or is that another agency's job?",
+            "ncmec-is-law-enforcement",
+        ),
         ("what is interpol's victim identification database?", "interpol-icse"),  # not its figure claim
         (
             "What is the typical retention window for IP assignment logs at internet service providers?",
