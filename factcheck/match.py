@@ -1430,6 +1430,8 @@ def first_part_checked(
     parts = segments(query)
     if not 2 <= len(parts) <= MAX_PARTS_CHECKED:
         return candidates
+    if any(parts[0] in told for told in context_parts(query)):
+        return candidates  # it opens with a story ("My ex made a false report about me."): not a part asked
     first = rank_part(parts[0])
     if first.score < threshold or first.id == candidates[0].id or first.id not in {c.id for c in rivals}:
         return candidates

@@ -339,6 +339,9 @@ def test_a_two_part_question_is_answered_by_its_first_part_s_related_entry() -> 
     asked.clear()
     assert check("What does Europol contribute to cross-border cases?", [both, europol]) == [both, europol]
     assert not asked  # one part: nothing ranked part by part
+    parts["I read about Europol and cross-border cases."] = europol._replace(score=98.3)
+    story = "I read about Europol and cross-border cases. How do agencies work together?"
+    assert check(story, [both, europol]) == [both, europol]  # a story first: not a part that asks
 
 
 def test_the_question_words_that_open_a_text_s_clauses() -> None:
