@@ -1002,7 +1002,8 @@ def context_parts(text: str) -> list[str]:
     label = re.match(_LABEL, text) or re.match(_AS_A, text, re.IGNORECASE)
     body = text[label.end() :] if label else text
     sentences = [s for s in re.split(_SENTENCE, body) if s.strip()]
-    told = [s for s in sentences if not s.rstrip().endswith("?")]
+    # A sentence that asks without a question mark ("I want to understand how the networks operate.") asks.
+    told = [s for s in sentences if not s.rstrip().endswith("?") and not re.search(_EMBEDDED, s, re.IGNORECASE)]
     if len(told) == len(sentences):  # nothing asked
         return []
     return [label.group(1), *told] if label else told
@@ -1013,6 +1014,11 @@ _TELLING = (". ", "! ", "? ", "\n", ":", ", ")  # what a text of more than one a
 _SENTENCE = r"(?<=[.!?])\s+|\n+"
 _LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
 _AS_A = r"\s*(as an? [^,:;.?!]{1,40})[,:]\s+"  # "As a parent,", "As a mum I'd like to know:"
+# A question embedded in a statement: a verb of knowing, then a question word ("I'd like to know whether...").
+_EMBEDDED = (
+    r"\b(?:know|understand|learn|wonder|wondering|curious|find out|figure out|explain)\b"
+    r"[^.?!]{0,30}?\b(?:how|what|why|whether|which|who|where)\b"
+)
 CONTEXT_WEIGHT = 0.5  # a word said only in scene-setting sentences counts this much
 TOLD_SHARE = 2.0  # ...and all of them together at most this many times the asking sentences' words
 

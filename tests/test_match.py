@@ -162,6 +162,9 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     assert context_of("As a mum I'd like to know: do police trace every IP?") == "As a mum I'd like to know"
     assert context_of("do police trace every IP?") == ""  # nothing but a question
     assert context_of("Police trace every IP. Everyone knows that.") == ""  # nothing asked
+    embedded = "To protect my kids I want to understand how abuse networks operate. What do they use?"
+    assert context_of(embedded) == ""  # a question without its question mark asks too
+    assert context_of("I wonder whether police trace IPs. My son asked. Do they?") == "My son asked."
     index = build_index(ENTRIES, LEXICON)
     alone = _view("I trace things, how long do ISPs keep logs?", index, 20)
     told = _view("I trace things. How long do ISPs keep logs?", index, 20)
