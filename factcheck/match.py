@@ -1006,7 +1006,22 @@ def context_parts(text: str) -> list[str]:
     told = [s for s in sentences if not s.rstrip().endswith("?") and not re.search(_EMBEDDED, s, re.IGNORECASE)]
     if len(told) == len(sentences):  # nothing asked
         return []
+    told = [_frame(s) for s in told]
     return [label.group(1), *told] if label else told
+
+
+def _frame(sentence: str) -> str:
+    """A told sentence that reports a claim ("I read that police trace every IP.") without the claim:
+    only its frame sets the scene; the claim is what the question asks about ("Is that true?")."""
+    reported = re.search(_REPORTED, sentence, re.IGNORECASE)
+    return sentence[: reported.end()] if reported else sentence
+
+
+# A reporting verb, then "that": the claim to check follows ("my teacher told the class that...").
+_REPORTED = (
+    r"\b(?:said|says|say|told|tells|tell|claimed|claims|claim|read|heard|hear|saw|posted|wrote|writes|believes|"
+    r"thinks|think|insisted|insists|argued|argues|mentioned|reckons|swears)\b[^.?!]{0,40}?\bthat\b"
+)
 
 
 # Patterns compiled at first use (by re's cache), not when the quick path imports this module.

@@ -165,6 +165,8 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     embedded = "To protect my kids I want to understand how abuse networks operate. What do they use?"
     assert context_of(embedded) == ""  # a question without its question mark asks too
     assert context_of("I wonder whether police trace IPs. My son asked. Do they?") == "My son asked."
+    reported = "As a parent, I read that police trace every IP in these cases. Is that true?"
+    assert context_of(reported) == "As a parent I read that"  # the claim read is what is asked about
     index = build_index(ENTRIES, LEXICON)
     alone = _view("I trace things, how long do ISPs keep logs?", index, 20)
     told = _view("I trace things. How long do ISPs keep logs?", index, 20)
