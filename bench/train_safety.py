@@ -2,18 +2,36 @@
 
     python -m bench.train_safety             # fit, report, write data/safety_model.json
     python -m bench.train_safety --dry-run   # fit and report only
+    python -m bench.train_safety --cv        # out-of-fold figures per held-out set (SEMANTIC_THRESHOLD)
+    python -m bench.train_safety --refit-ngrams   # also refit the n-gram part (see below)
 
-Harmful examples: the `harmful` lists of bench/safety.yaml, bench/safety_blind.yaml,
-bench/safety_train.yaml and bench/safety_train2.yaml, each labelled with its decline kind (from the set's `kind`, or
-from the rule that declines it). Legitimate examples: their `legitimate` lists, every
-phrasing in data/claims.yaml (questions and aliases), the matching tuning sets
-(bench/questions.yaml, bench/questions_blind.yaml) and, when present, the CLEF-2020 tweets
-(read from ../shared, never copied). The holdout sets (safety_holdout.yaml,
-safety_blind_holdout.yaml, questions_holdout.yaml, questions_blind_holdout.yaml) are never read.
+Harmful examples: the `harmful` lists of HARMFUL_SETS (bench/safety.yaml, safety_blind.yaml,
+safety_train.yaml to safety_train4.yaml, and the help-seeking queries of safety_help_report.yaml),
+each labelled with its decline kind (from the set's `kind`, or from the rule that declines it).
+Legitimate examples: the `legitimate` lists of those and of LEGIT_SETS (safety_legit_long*.yaml,
+safety_legit_short.yaml, safety_legit_casual.yaml), every phrasing in data/claims.yaml (questions
+and aliases), the matching tuning sets (MATCHING_SETS: in scope and out of scope) and, when
+present, 1,500 CLEF-2020 tweets per split (read from ../shared, never copied). No file whose name
+contains "holdout" is read.
 
-A multinomial logistic regression (Adagrad, L2) over factcheck.safety_classifier.features,
-in plain Python. The threshold on P(harmful) is fixed from out-of-fold figures (--cv); the safe-context
-vetoes of data/safety.yaml (classifier_unless) stand between it and a decline.
+Two multinomial logistic regressions (Adagrad, L2) in plain Python:
+
+- the n-gram part, over factcheck.safety_classifier.features, fitted on NGRAM_SOURCES only (the
+  first four safety sets, the claims, two matching sets, the tweets) and cut to its KEEP strongest
+  features, declining from THRESHOLD. By default the shipped one is carried over unchanged, so
+  that nothing it declines becomes answered: refitted (--refit-ngrams) on today's files its
+  weights move a little and 4 training queries it declined at 0.95 were answered; refitted on
+  every set, it generalised a little better out of fold but 26 were answered. --cv refits it.
+- the semantic part, over the query's static embedding (factcheck.semantic, times SCALE), fitted
+  on every example: it recognises a new wording of a request it has seen. When the n-grams are
+  unsure (from FLOOR to THRESHOLD) factcheck combines the two as a product of experts (WEIGHT)
+  and declines from SEMANTIC_THRESHOLD (see factcheck/safety_classifier.py).
+
+--cv: the folds are the harmful sets themselves (each fold's harmful queries come from sets the
+model was not trained on, the way a new set written by someone else would), legitimate texts
+spread evenly. SEMANTIC_THRESHOLD is fixed from those out-of-fold figures, after the safe-context
+vetoes of data/safety.yaml (classifier_unless / classifier_despite) that stand between the
+classifier and a decline.
 """
 
 from __future__ import annotations
@@ -24,19 +42,42 @@ import json
 import math
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.eval import load_set, matching_cases
 from factcheck.catalog import bundled_data_path, load
+from factcheck.engine import static_encoder
 from factcheck.safety import CLASSIFIER_MIN_WORDS, KINDS, first_rule, fold
-from factcheck.safety_classifier import NONE, SafetyClassifier, feature_value, features
+from factcheck.safety_classifier import NONE, SafetyClassifier, examined, feature_value, features
 from factcheck.safety_data import CLASSIFIER_NAME, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEF = ROOT.parent / "shared" / "bench" / "clef2020"
-SAFETY_SETS = ("safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml")
-MATCHING_SETS = ("questions.yaml", "questions_blind.yaml")
+HARMFUL_SETS = (
+    "safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml", "safety_train3.yaml",
+    "safety_train4.yaml", "safety_help_report.yaml",
+)  # fmt: skip
+LEGIT_SETS = (
+    "safety_legit_long.yaml",
+    "safety_legit_long2.yaml",
+    "safety_legit_short.yaml",
+    "safety_legit_casual.yaml",
+)
+MATCHING_SETS = (
+    "questions.yaml",
+    "questions_blind.yaml",
+    "questions_blind2.yaml",
+    "questions_blind3.yaml",
+    "questions_long4.yaml",
+)
+# --cv: the harmful sets' folds (similar sizes); the held-out fold's wordings were never seen in training.
+CV_FOLDS = {
+    "safety.yaml": 0, "safety_blind.yaml": 0, "safety_train.yaml": 0, "safety_train2.yaml": 1,
+    "safety_train3.yaml": 2, "safety_help_report.yaml": 2, "safety_train4.yaml": 3,
+}  # fmt: skip
 KIND_OF = {
     "grooming": "grooming",
     "pretext": "material",
@@ -47,52 +88,77 @@ KIND_OF = {
     "help-seeking": "help",
 }
 CLASSES = (NONE, *KINDS)
-EPOCHS = 12
+NGRAM_SOURCES = frozenset(
+    ("safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml", "claims.yaml")
+    + ("questions.yaml", "questions_blind.yaml", "clef2020")
+)
+NGRAM_EPOCHS = 12
+EPOCHS = 10  # the semantic part's
 RATE = 0.5
 L2 = 1e-4
 HARM_WEIGHT = 2.0
-KEEP = 6000  # features kept in the shipped model
-THRESHOLD = 0.95  # out-of-fold (--cv 4, after vetoes): 9 of 3,915 legitimate texts, recall 45% of harmful
+KEEP = 6000  # n-gram features kept in the shipped model
+SCALE = 6.0  # the embedding's values (a unit vector) times this: comparable to the n-grams' weight
+WEIGHT = 0.5  # the semantic part's log-probabilities beside the n-grams' (--cv: better than 0.3, 0.7, 1)
+FLOOR = 0.8  # --cv: no out-of-fold catch lost by not consulting the meaning below it
+THRESHOLD = 0.95  # the n-grams alone (out of fold, after vetoes: 9 of 3,915 legitimate texts)
+SEMANTIC_THRESHOLD = 0.99  # --cv: +47 of 1,287 harmful out of fold (+6 the rules miss), no legitimate text more
+
+Rows = list[tuple[list[tuple[str, float]], int]]  # (feature, value) pairs and the class index
 
 
-def examples() -> tuple[list[tuple[str, str]], list[str]]:
-    """(text, class) pairs for training; legitimate texts also returned alone (for the threshold)."""
+class Example(NamedTuple):
+    text: str
+    label: str  # a KINDS value, or NONE
+    source: str  # the file it comes from
+
+
+def examples() -> list[Example]:
+    """Every training text with its class and its file."""
     policy = load_policy(bundled_data_path("safety.yaml"))._replace(classifier=None)
-    pairs: list[tuple[str, str]] = []
-    legit: list[str] = []
-    for name in SAFETY_SETS:
-        data = load_set(name)
-        for item in data["harmful"]:
+    out: list[Example] = []
+    for name in HARMFUL_SETS:
+        for item in load_set(name)["harmful"] or []:
             text = item["q"] if isinstance(item, dict) else item
             kind = KIND_OF.get(item.get("kind", "")) if isinstance(item, dict) else None
             if kind is None:
                 rule = first_rule(text, policy)
                 kind = rule.kind if rule else "material"
-            pairs.append((text, kind))
-        for item in data["legitimate"]:
-            legit.append(item["q"] if isinstance(item, dict) else item)
+            out.append(Example(text, kind, name))
+    for name in HARMFUL_SETS + LEGIT_SETS:
+        out += [
+            Example(item["q"] if isinstance(item, dict) else item, NONE, name)
+            for item in load_set(name)["legitimate"] or []
+        ]
     catalog, _ = load([bundled_data_path()])
     for entry in catalog.entries:
-        legit += [entry.question, *entry.aliases]
+        out += [Example(text, NONE, "claims.yaml") for text in (entry.question, *entry.aliases)]
     for name in MATCHING_SETS:
-        legit += [case.query for case in matching_cases(load_set(name))]
+        out += [Example(case.query, NONE, name) for case in matching_cases(load_set(name))]
     for split in ("train", "dev"):
         path = CLEF / split / "tweets.queries.tsv"
         if path.is_file():
             with path.open(encoding="utf-8", newline="") as handle:
                 rows = list(csv.reader(handle, delimiter="\t"))
-            legit += [" ".join(row[1].split()) for row in rows[1:] if len(row) > 1][:1500]
-    pairs += [(text, NONE) for text in legit]
-    return pairs, legit
+            tweets = [" ".join(row[1].split()) for row in rows[1:] if len(row) > 1][:1500]
+            out += [Example(text, NONE, "clef2020") for text in tweets]
+    return out
 
 
-def fit(pairs: list[tuple[str, str]], seed: int = 7) -> tuple[dict[str, list[float]], list[float]]:
+def ngram_features(folded: str) -> list[tuple[str, float]]:
+    feats = features(examined(folded))
+    value = feature_value(len(feats))
+    return [(f, value) for f in feats]
+
+
+def meaning_features(vector: tuple[float, ...]) -> list[tuple[str, float]]:
+    return [(str(d), x * SCALE) for d, x in enumerate(vector)]
+
+
+def fit(rows: Rows, seed: int = 7, epochs: int = EPOCHS) -> tuple[dict[str, list[float]], list[float]]:
     k = len(CLASSES)
-    index = {c: i for i, c in enumerate(CLASSES)}
-    rows = [(features(fold(text)), index[label]) for text, label in pairs]
-    counts = defaultdict(int)
-    for _, y in rows:
-        counts[y] += 1
+    rows = list(rows)
+    counts = Counter(y for _, y in rows)
     # Harmful classes weigh a little more than their count (they are few), not uniformly:
     # a uniform prior would make a text with no known feature look harmful.
     class_weight = {y: 1.0 if y == 0 else HARM_WEIGHT for y in counts}
@@ -100,12 +166,11 @@ def fit(pairs: list[tuple[str, str]], seed: int = 7) -> tuple[dict[str, list[flo
     grad_sq: dict[str, list[float]] = defaultdict(lambda: [1e-8] * k)
     biases, bias_sq = [0.0] * k, [1e-8] * k
     rng = random.Random(seed)
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         rng.shuffle(rows)
         for feats, y in rows:
-            value = feature_value(len(feats))
             scores = list(biases)
-            for f in feats:
+            for f, value in feats:
                 w = weights[f]
                 for i in range(k):
                     scores[i] += w[i] * value
@@ -114,7 +179,7 @@ def fit(pairs: list[tuple[str, str]], seed: int = 7) -> tuple[dict[str, list[flo
             total = sum(exps)
             cw = class_weight[y]
             errors = [cw * (e / total - (1.0 if i == y else 0.0)) for i, e in enumerate(exps)]
-            for f in feats:
+            for f, value in feats:
                 w, g2 = weights[f], grad_sq[f]
                 for i in range(k):
                     g = errors[i] * value + L2 * w[i]
@@ -126,81 +191,167 @@ def fit(pairs: list[tuple[str, str]], seed: int = 7) -> tuple[dict[str, list[flo
     return dict(weights), biases
 
 
-def classifier(weights: dict[str, list[float]], biases: list[float]) -> SafetyClassifier:
+def fit_ngrams(rows: Rows) -> tuple[dict[str, list[float]], list[float]]:
+    """The n-gram part: fitted, then cut to its KEEP strongest features."""
+    weights, biases = fit(rows, epochs=NGRAM_EPOCHS)
+    kept = sorted(weights, key=lambda f: -max(abs(x) for x in weights[f]))[:KEEP]
+    return {f: weights[f] for f in kept}, biases
+
+
+def document(
+    ngrams: tuple[dict[str, list[float]], list[float]],
+    meaning: tuple[dict[str, list[float]], list[float]],
+    places: int | None = None,
+) -> dict[str, object]:
+    """The model as data/safety_model.json holds it (weights rounded to `places`)."""
+
+    def r(x: float) -> float:
+        return round(x, places) if places is not None else x
+
+    weights, biases = ngrams
+    dims = len(static_encoder().encode("a"))  # type: ignore[union-attr]
+    zero = [0.0] * len(CLASSES)
+    return {
+        "about": "Safety classifier for factcheck.safety_classifier, fitted by bench/train_safety.py on the "
+        "tuning sets only: weights per class for the most useful word and character n-gram features, and "
+        "per dimension of the static embedding (the semantic part).",
+        "classes": list(CLASSES),
+        "threshold": THRESHOLD,
+        "biases": [round(b, 5) if places is not None else b for b in biases],
+        "weights": {f: [r(x) for x in w] for f, w in weights.items()},
+        "semantic": {
+            "scale": SCALE,
+            "weight": WEIGHT,
+            "floor": FLOOR,
+            "threshold": SEMANTIC_THRESHOLD,
+            "biases": [round(b, 5) if places is not None else b for b in meaning[1]],
+            "weights": [[r(x) for x in meaning[0].get(str(d), zero)] for d in range(dims)],
+        },
+    }
+
+
+def classifier(doc: dict[str, object]) -> SafetyClassifier:
     """The fitted weights as the classifier factcheck runs (one scoring code for training and use)."""
-    document = {"classes": list(CLASSES), "weights": weights, "biases": biases, "threshold": THRESHOLD}
-    return SafetyClassifier.from_mapping(document, KINDS)
+    return SafetyClassifier.from_mapping(doc, KINDS)
 
 
-def harm(model: SafetyClassifier, text: str) -> tuple[float, str]:
-    return model.judge(fold(text))
+def fit_both(
+    items: list[Example],
+    folded: list[str],
+    vectors: list[tuple[float, ...]],
+    ngrams: tuple[dict[str, list[float]], list[float]] | None = None,
+) -> dict[str, object]:
+    """The n-gram part on NGRAM_SOURCES (unless given), the semantic part on every example."""
+    index = {c: i for i, c in enumerate(CLASSES)}
+    if ngrams is None:
+        labels = zip(items, folded, strict=True)
+        ngrams = fit_ngrams([(ngram_features(f), index[e.label]) for e, f in labels if e.source in NGRAM_SOURCES])
+    meaning = fit([(meaning_features(v), index[e.label]) for e, v in zip(items, vectors, strict=True)])
+    return document(ngrams, meaning, places=4)
 
 
-def cross_validate(pairs: list[tuple[str, str]], folds: int) -> int:
-    """Out-of-fold P(harmful) for every training text: what a threshold really buys."""
-    order = list(range(len(pairs)))
-    random.Random(11).shuffle(order)
-    scored: list[tuple[float, str, str]] = []
-    for fold_no in range(folds):
-        test = set(order[fold_no::folds])
-        model = classifier(*fit([p for i, p in enumerate(pairs) if i not in test]))
-        scored += [(harm(model, pairs[i][0])[0], pairs[i][1], pairs[i][0]) for i in test]
-    policy = load_policy(bundled_data_path("safety.yaml"))
+def shipped_ngrams(path: Path) -> tuple[dict[str, list[float]], list[float]]:
+    """The n-gram part of the model in `path`, to carry over unchanged."""
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    return shipped["weights"], shipped["biases"]
 
-    def vetoed(text: str) -> bool:  # what factcheck.safety.decline_kind does around the classifier
-        folded = fold(text)
+
+def vetoed_by(policy_path: Path) -> Callable[[str], bool]:
+    policy = load_policy(policy_path)
+
+    def vetoed(folded: str) -> bool:  # what factcheck.safety.decline_kind does around the classifier
         if len(folded.split()) < CLASSIFIER_MIN_WORDS:
+            return True
+        if any(p.search(folded) for p in policy.exceptions):
             return True
         if policy.classifier_needs and not any(p.search(folded) for p in policy.classifier_needs):
             return True
         safe = any(p.search(folded) for p in policy.classifier_unless)
         return safe and not any(p.search(folded) for p in policy.classifier_despite)
 
-    scored = [(h if not vetoed(t) else 0.0, c, t) for h, c, t in scored]
-    harmful = [s for s in scored if s[1] != NONE]
-    legit = sorted((s for s in scored if s[1] == NONE), reverse=True)
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
-        recall = sum(h >= threshold for h, _, _ in harmful) / len(harmful)
-        false = sum(h >= threshold for h, _, _ in legit)
-        print(f"threshold {threshold:.2f}: out-of-fold recall {recall:.1%}, legitimate declined {false}/{len(legit)}")
-    for h, _, text in legit[:12]:
-        print(f"  {h:.3f}  {text[:100]}")
+    return vetoed
+
+
+def judged(model: SafetyClassifier, folded: str, vector: tuple[float, ...]) -> tuple[float, float | None, str]:
+    """(n-gram harm, combined harm or None when the n-grams are sure, kind) as factcheck.safety.decline_kind."""
+    alone, kind = model.judge(folded)
+    if not model.consults_meaning(alone):
+        return alone, None, kind
+    both, kind = model.judge(folded, vector)
+    return alone, both, kind
+
+
+def declined(scores: tuple[float, float | None, str], threshold: float, semantic: float) -> bool:
+    alone, both, _ = scores
+    return alone >= threshold or (both is not None and both >= semantic)
+
+
+def cross_validate(items: list[Example], folded: list[str], vectors: list[tuple[float, ...]]) -> int:
+    """Out-of-fold harm for every training text, each harmful set held out in turn: what a threshold buys."""
+    folds = [CV_FOLDS[e.source] if e.label != NONE else i % 4 for i, e in enumerate(items)]
+    scored: dict[int, tuple[float, float | None, str]] = {}
+    for k in range(4):
+        train = [i for i in range(len(items)) if folds[i] != k]
+        model = classifier(fit_both([items[i] for i in train], [folded[i] for i in train], [vectors[i] for i in train]))
+        scored.update({i: judged(model, folded[i], vectors[i]) for i in range(len(items)) if folds[i] == k})
+        print(f"fold {k} done", file=sys.stderr)
+    vetoed = vetoed_by(bundled_data_path("safety.yaml"))
+    rules = load_policy(bundled_data_path("safety.yaml"))._replace(classifier=None)
+    judge = [i for i in range(len(items)) if not vetoed(folded[i])]
+    harmful = [i for i in judge if items[i].label != NONE]
+    legit = [i for i in judge if items[i].label == NONE and first_rule(items[i].text, rules) is None]
+    missed = {i for i in harmful if first_rule(items[i].text, rules) is None}
+    print(f"judged by the classifier: {len(harmful)} harmful ({len(missed)} the rules miss), {len(legit)} legitimate")
+    for semantic in (1.1, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.997):  # 1.1: the n-grams alone
+        caught = [i for i in harmful if declined(scored[i], THRESHOLD, semantic)]
+        false = sum(declined(scored[i], THRESHOLD, semantic) for i in legit)
+        by_set = Counter(items[i].source.removesuffix(".yaml").removeprefix("safety_") for i in caught)
+        kind = sum(scored[i][2] == items[i].label for i in caught)
+        print(
+            f"semantic threshold {semantic:.3f}: out-of-fold recall {len(caught)}/{len(harmful)}, of those the rules "
+            f"miss {len(missed.intersection(caught))}, kind right {kind}; "
+            f"legitimate declined {false}/{len(legit)} | " + " ".join(f"{s}:{n}" for s, n in sorted(by_set.items()))
+        )
+    top = sorted((i for i in legit if scored[i][1] is not None), key=lambda i: -(scored[i][1] or 0.0))[:8]
+    for i in top:
+        print(f"  {scored[i][1]:.4f}  {items[i].text[:100]}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true")
-    parser.add_argument("--cv", type=int, default=0, help="report K-fold out-of-fold figures instead")
+    parser.add_argument("--cv", action="store_true", help="report out-of-fold figures instead")
+    parser.add_argument(
+        "--refit-ngrams", action="store_true", help="refit the n-gram part too (else the shipped one is kept)"
+    )
     args = parser.parse_args(argv)
-    pairs, legit = examples()
+    encoder = static_encoder()
+    if encoder is None:
+        print("the static model (data/static_model.*) is missing", file=sys.stderr)
+        return 1
+    items = examples()
+    folded = [fold(e.text) for e in items]
+    vectors = [encoder.encode(examined(f)) for f in folded]
     if args.cv:
-        return cross_validate(pairs, args.cv)
-    harmful = [(t, c) for t, c in pairs if c != NONE]
-    print(f"{len(harmful)} harmful and {len(legit)} legitimate training texts")
-    weights, biases = fit(pairs)
-    kept = sorted(weights, key=lambda f: -max(abs(x) for x in weights[f]))[:KEEP]
-    pruned = {f: weights[f] for f in kept}
-    model = classifier(pruned, biases)
-    legit_scores = sorted(harm(model, t)[0] for t in legit)
-    threshold = THRESHOLD  # chosen by --cv (out-of-fold), not on the training scores
-    caught = sum(harm(model, t)[0] >= threshold for t, _ in harmful)
-    kinds_right = sum(harm(model, t)[1] == c for t, c in harmful)
+        return cross_validate(items, folded, vectors)
+    harmful = [i for i, e in enumerate(items) if e.label != NONE]
+    print(f"{len(harmful)} harmful and {len(items) - len(harmful)} legitimate training texts")
+    path = ROOT / "data" / CLASSIFIER_NAME
+    doc = fit_both(items, folded, vectors, None if args.refit_ngrams else shipped_ngrams(path))
+    model = classifier(doc)
+    scores = [judged(model, folded[i], vectors[i]) for i in range(len(items))]
+    caught = sum(declined(scores[i], THRESHOLD, SEMANTIC_THRESHOLD) for i in harmful)
+    alone = sum(scores[i][0] >= THRESHOLD for i in harmful)
+    others = set(range(len(items))) - set(harmful)
+    false = sum(declined(scores[i], THRESHOLD, SEMANTIC_THRESHOLD) for i in others)
+    kinds_right = sum(scores[i][2] == items[i].label for i in harmful)
     print(
-        f"threshold {threshold:.3f} (highest legitimate {legit_scores[-1]:.3f}); training recall "
-        f"{caught}/{len(harmful)}, kind right {kinds_right}/{len(harmful)}"
+        f"training recall (before vetoes) {caught}/{len(harmful)} (n-grams alone {alone}), kind right "
+        f"{kinds_right}/{len(harmful)}; legitimate over the thresholds {false}"
     )
     if not args.dry_run:
-        document = {
-            "about": "Safety classifier for factcheck.safety_classifier, fitted by bench/train_safety.py on the "
-            "tuning sets only; weights per class for the most useful word and character n-gram features.",
-            "classes": list(CLASSES),
-            "threshold": round(threshold, 4),
-            "biases": [round(b, 5) for b in biases],
-            "weights": {f: [round(x, 4) for x in pruned[f]] for f in kept},
-        }
-        path = ROOT / "data" / CLASSIFIER_NAME
-        path.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
     return 0
 

@@ -35,7 +35,7 @@ from array import array
 from typing import NamedTuple
 
 from factcheck.model import Resource
-from factcheck.safety_classifier import SafetyClassifier
+from factcheck.safety_classifier import SafetyClassifier, examined
 
 CLASSIFIER_MIN_WORDS = 4
 HEAD_CHARS = 5_000
@@ -215,13 +215,27 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
             continue  # "cp" in Pokemon Go, the copy command: not the material, for either stage
         if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
             continue  # nothing of the domain: everyday language the model has not learned
-        harm, kind = policy.classifier.judge(text)
-        if harm < policy.classifier.threshold:
+        classifier = policy.classifier
+        harm, kind = classifier.judge(text)
+        if harm < classifier.threshold and not classifier.consults_meaning(harm):
             continue
         safe = any(p.search(text) for p in policy.classifier_unless)
-        if not safe or any(p.search(text) for p in policy.classifier_despite):
-            return kind
+        if safe and not any(p.search(text) for p in policy.classifier_despite):
+            continue
+        if harm < classifier.threshold:  # unsure: the meaning decides (loaded only now, ~24 ms)
+            harm, kind = classifier.judge(text, meaning(examined(text)))
+            if harm < classifier.meaning_threshold:
+                continue
+        return kind
     return None
+
+
+def meaning(text: str) -> tuple[float, ...]:
+    """The static embedding of `text` (the matcher's word vectors, loaded once), () without them."""
+    from factcheck.engine import static_encoder  # here: the engine imports this module
+
+    encoder = static_encoder()
+    return encoder.encode(text) if encoder is not None else ()
 
 
 def first_rule(query: str, policy: SafetyPolicy) -> Rule | None:

@@ -7,16 +7,26 @@ kind, the probability that the query seeks it. It is fitted by bench/train_safet
 the tuning sets only and shipped as data (data/safety_model.json): only the weights of
 the most useful features are kept.
 
+N-grams learn the wordings they were shown; a new wording of the same request shares its
+meaning, not its words. So the model may carry a second, semantic part: a logistic regression
+over the query's static embedding (factcheck.semantic, the matcher's word vectors), fitted on
+every training set. When the n-grams are unsure (their probability of harm between the semantic
+part's `floor` and the model's threshold), the two are combined as a product of experts (the
+n-grams' log-probabilities plus `weight` times the semantic part's), and the query is declined
+when that reaches the semantic part's own `threshold`. What the n-grams alone decline stays
+declined. Loading the word vectors costs ~24 ms, so they are only loaded for an unsure query
+(about 1% of legitimate questions of the domain); under the floor cross-validation lost nothing.
+
 A query is declined when the rules decline it, or when the classifier's probability that
-it is harmful reaches the model's threshold, chosen so that no legitimate question of the
-training sets is declined, with a margin.
+it is harmful reaches the model's threshold (or, when unsure, the combined one reaches the
+semantic threshold); both were chosen by cross-validation (bench/train_safety.py --cv).
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 NONE = "none"  # the class of a legitimate question
@@ -36,9 +46,55 @@ def features(folded: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def examined(folded: str) -> str:
+    """What the classifier reads of a folded query: all of it, or the start and end of a long one."""
+    return folded[:MAX_CHARS] + (folded[-MAX_CHARS:] if len(folded) > MAX_CHARS else "")
+
+
 def feature_value(count: int) -> float:
     """Each feature's value: the vector is L2-normalised, so a long text does not pile up weight."""
     return 1.0 / math.sqrt(count) if count else 0.0
+
+
+def softmax(scores: Sequence[float]) -> tuple[float, ...]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return tuple(e / total for e in exps)
+
+
+class Semantic(NamedTuple):
+    """A logistic regression over a query's embedding (a unit vector), the same classes as the n-grams."""
+
+    weights: array  # 'd', one row of len(classes) weights per dimension
+    biases: tuple[float, ...]
+    scale: float  # the embedding's values are multiplied by this, as in training
+    weight: float  # how much its log-probabilities count beside the n-grams'
+    floor: float  # the n-grams' P(harmful) from which the meaning is consulted
+    threshold: float  # the combined P(harmful) that declines
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object], width: int) -> Semantic:
+        rows = data["weights"]
+        if not isinstance(rows, list) or not rows or any(len(row) != width for row in rows):
+            raise ValueError("the semantic part needs one weight per class for each dimension")
+        biases = tuple(float(b) for b in data["biases"])  # type: ignore[attr-defined]
+        if len(biases) != width:
+            raise ValueError("the semantic part needs one bias per class")
+        weights = array("d", (float(x) for row in rows for x in row))
+        scale, weight, floor, threshold = (float(data[k]) for k in ("scale", "weight", "floor", "threshold"))  # type: ignore[arg-type]
+        return cls(weights, biases, scale, weight, floor, threshold)
+
+    def probabilities(self, vector: Sequence[float]) -> tuple[float, ...]:
+        width = len(self.biases)
+        if len(vector) * width != len(self.weights):
+            raise ValueError(f"a {len(vector)}-dimensional vector for a {len(self.weights) // width}-dimensional model")
+        scores = list(self.biases)
+        for d, x in enumerate(vector):
+            start, value = d * width, x * self.scale
+            for i in range(width):
+                scores[i] += self.weights[start + i] * value
+        return softmax(scores)
 
 
 class SafetyClassifier(NamedTuple):
@@ -49,6 +105,7 @@ class SafetyClassifier(NamedTuple):
     weights: array  # 'd', one row of len(classes) weights per feature (compact to cache and load)
     biases: tuple[float, ...]
     threshold: float
+    semantic: Semantic | None = None  # the second opinion, from the query's meaning
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], kinds: Iterable[str]) -> SafetyClassifier:
@@ -66,11 +123,15 @@ class SafetyClassifier(NamedTuple):
         biases = tuple(float(b) for b in data["biases"])  # type: ignore[attr-defined]
         if len(biases) != len(classes):
             raise ValueError("safety model needs one bias per class")
-        return cls(classes, rows, weights, biases, float(data["threshold"]))  # type: ignore[arg-type]
+        semantic = data.get("semantic")
+        part = Semantic.from_mapping(semantic, len(classes)) if isinstance(semantic, dict) else None
+        if part is not None and part.floor > float(data["threshold"]):  # type: ignore[arg-type]
+            raise ValueError("the semantic floor must not exceed the threshold")
+        return cls(classes, rows, weights, biases, float(data["threshold"]), part)  # type: ignore[arg-type]
 
     def probabilities(self, folded: str) -> tuple[float, ...]:
         scores = list(self.biases)
-        feats = features(folded[:MAX_CHARS] + (folded[-MAX_CHARS:] if len(folded) > MAX_CHARS else ""))
+        feats = features(examined(folded))
         value = feature_value(len(feats))
         width = len(self.classes)
         for feature in feats:
@@ -79,13 +140,29 @@ class SafetyClassifier(NamedTuple):
                 start = row * width
                 for i in range(width):
                     scores[i] += self.weights[start + i] * value
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return tuple(e / total for e in exps)
+        return softmax(scores)
 
-    def judge(self, folded: str) -> tuple[float, str]:
-        """(probability the query is harmful, the most likely harmful kind)."""
+    def judge(self, folded: str, meaning: Sequence[float] = ()) -> tuple[float, str]:
+        """(probability the query is harmful, the most likely harmful kind), from the n-grams alone,
+        or with `meaning` (the embedding of `examined(folded)`) also from the semantic part."""
         probs = self.probabilities(folded)
+        if self.semantic is not None and meaning:
+            other = self.semantic.probabilities(meaning)
+            tiny = 1e-300  # a probability that underflowed to 0 would make the logarithm fail
+            probs = softmax(
+                [
+                    math.log(max(p, tiny)) + self.semantic.weight * math.log(max(q, tiny))
+                    for p, q in zip(probs, other, strict=True)
+                ]
+            )
         kind = max(range(1, len(self.classes)), key=lambda i: probs[i])
         return 1.0 - probs[0], self.classes[kind]
+
+    def consults_meaning(self, harm: float) -> bool:
+        """Whether the n-grams' `harm` is unsure: under the threshold, but enough for the meaning to decide."""
+        return self.semantic is not None and self.semantic.floor <= harm < self.threshold
+
+    @property
+    def meaning_threshold(self) -> float:
+        """The combined P(harmful) that declines an unsure query (never reached without a semantic part)."""
+        return self.semantic.threshold if self.semantic is not None else math.inf

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from pathlib import Path
 
@@ -18,20 +19,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from factcheck import safety
 from factcheck.catalog import bundled_data_path
 from factcheck.cli import app
 from factcheck.engine import Engine
 from factcheck.errors import DataError
 from factcheck.safety import (
     HEAD_CHARS,
+    KINDS,
     TAIL_CHARS,
     SafetyPolicy,
+    decline_kind,
     declining_rule,
     examined_parts,
     fold,
     fold_variants,
+    meaning,
     seeks_harm,
 )
+from factcheck.safety_classifier import NONE, SafetyClassifier, examined
 from factcheck.safety_data import load_policy, policy_from_mapping, policy_problems, validate_policy_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1044,3 +1050,92 @@ def test_a_list_no_pattern_names_starts_its_branches_with_a_space() -> None:
         if b.startswith("\\b") and not b.startswith("\\b(?=")
     ]
     assert slow == []
+
+
+# --- the classifier's semantic part -----------------------------------------------------
+
+
+def tiny_model(semantic: dict[str, object] | None = None, meet: float = 8.0) -> SafetyClassifier:
+    """Two classes; the n-gram 'w:meet' leans harmful, the semantic part's first dimension strongly so."""
+    doc: dict[str, object] = {
+        "classes": [NONE, "grooming"],
+        "threshold": 0.9,
+        "biases": [0.0, 0.0],
+        "weights": {"w:meet": [0.0, meet]},
+    }
+    if semantic is not None:
+        doc["semantic"] = semantic
+    return SafetyClassifier.from_mapping(doc, KINDS)
+
+
+SEMANTIC = {
+    "scale": 1.0,
+    "weight": 1.0,
+    "floor": 0.6,
+    "threshold": 0.95,
+    "biases": [0.0, 0.0],
+    "weights": [[0.0, 6.0], [0.0, -6.0]],
+}
+
+
+def test_the_semantic_part_moves_the_harm_both_ways_and_an_empty_meaning_leaves_the_ngrams() -> None:
+    model = tiny_model(SEMANTIC)
+    alone, kind = model.judge(" meet them ")
+    assert kind == "grooming" and 0.6 < alone < 0.9
+    assert model.judge(" meet them ", ()) == (alone, kind)
+    assert model.judge(" meet them ", (1.0, 0.0))[0] > 0.99  # the meaning says harmful
+    assert model.judge(" meet them ", (0.0, 1.0))[0] < 0.5  # the meaning says legitimate
+    assert model.consults_meaning(alone) and not model.consults_meaning(0.55) and not model.consults_meaning(0.9)
+    assert model.meaning_threshold == 0.95
+    assert not tiny_model().consults_meaning(alone) and tiny_model().meaning_threshold == math.inf
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"weights": [[0.0, 1.0, 2.0]]}, "one weight per class"),
+        ({"biases": [0.0]}, "one bias per class"),
+        ({"floor": 0.95}, "must not exceed the threshold"),
+    ],
+)
+def test_a_broken_semantic_part_is_refused(change: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        tiny_model({**SEMANTIC, **change})
+
+
+def test_a_vector_of_the_wrong_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="3-dimensional vector for a 2-dimensional model"):
+        tiny_model(SEMANTIC).judge(" meet them ", (1.0, 0.0, 0.0))
+
+
+def test_the_meaning_decides_only_when_the_ngrams_are_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    vector = (1.0, 0.0)
+
+    def meaning(text: str) -> tuple[float, ...]:
+        asked.append(text)
+        return vector
+
+    monkeypatch.setattr(safety, "meaning", meaning)
+
+    def policy(model: SafetyClassifier) -> SafetyPolicy:
+        return SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+
+    unsure = policy(tiny_model(SEMANTIC))
+    assert decline_kind("shall we go and meet them", unsure) == "grooming"  # the meaning says harmful
+    assert asked == [" shall we go and meet them "]
+    vector = (0.0, 1.0)
+    assert decline_kind("shall we go and meet them", unsure) is None  # the meaning says legitimate
+    assert decline_kind("shall we go and see them", unsure) is None  # under the floor: nothing loaded
+    assert len(asked) == 2
+    sure = policy(tiny_model(SEMANTIC, meet=40.0))
+    assert decline_kind("shall we go and meet them", sure) == "grooming"  # the n-grams alone decline
+    assert len(asked) == 2
+
+
+def test_the_shipped_model_has_a_semantic_part_that_matches_the_encoder() -> None:
+    classifier = load_policy(SAFETY_FILE).classifier
+    assert classifier is not None and classifier.semantic is not None
+    vector = meaning(examined(fold("how do i get a kid i met online to keep our chats secret")))
+    assert len(vector) * len(classifier.classes) == len(classifier.semantic.weights)
+    assert classifier.semantic.floor <= classifier.threshold <= classifier.semantic.threshold
