@@ -73,6 +73,9 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("how do ncmec and the police check the tips they get?", "ncmec-validates-leads"),  # check = validate
         ("does an ip by itself show who did the crime", "ip-proves-identity"),  # by itself = alone
         ("does ncmec educate police officers about exploitation cases?", "ncmec-training"),  # educate = train
+        # a tip 'submitted to' the tipline is not a question about who submits them
+        ("what happens after a report is submitted to the cybertipline?", "ncmec-validates-leads"),
+        ("who runs the US child-exploitation hotline?", "cybertipline-who-runs"),  # the CyberTipline described
         # "another agency's job" is a role, not employment ('jobs', 'job openings' still are)
         (
             "If I tell NCMEC, will they investigate and arrest him, or is that another agency's job?",
