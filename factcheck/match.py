@@ -1367,9 +1367,10 @@ _QUANTITY_WORDS = frozenset(
     rate tally double doubles doubled doubling twice half grow grows grown growth growing grew increase
     increased increases increasing rise rises risen rising rose surge surged surging jump jumps jumped
     spike spiked spikes climb climbs climbed climbing cut cuts cutting reduce reduces reduced reducing
-    reduction shrink shrinks faster fewer
+    reduction shrink shrinks faster fewer lot lots tons loads plenty
     """.split()
 )
+_HOW_SO = frozenset(("how", "that", "this", "so"))  # "how many", and "that many" of a figure one has read
 FIGURE_DISCOUNT = 0.5  # a figure claim's confidence for a question that asks no figure, beside a related entry
 FIGURE_RIVAL = 1.0  # ...when that related entry is a candidate at all (a figure question says it asks one)
 
@@ -1380,7 +1381,7 @@ def states_quantity(text: str) -> bool:
         return True
     words = normalise(text).split()
     return any(w in _QUANTITY_WORDS or (w.endswith("fold") and len(w) > 4) for w in words) or any(
-        a == "how" and b in ("many", "much") for a, b in zip(words, words[1:], strict=False)
+        a in _HOW_SO and b in ("many", "much") for a, b in zip(words, words[1:], strict=False)
     )
 
 

@@ -258,7 +258,13 @@ def test_a_figure_claim_is_not_the_confident_answer_to_a_question_that_asks_no_f
 
     checked = figure_checked("how does ICSE help identify victims", [figure, explainer], related)
     assert [(c.id, c.score) for c in checked] == [("icse", 70.0), ("icse-count", 45.0)]
-    for asking in ("how many victims has ICSE identified", "ICSE identified 42,300 victims", "ICSE victim numbers"):
+    for asking in (
+        "how many victims has ICSE identified",
+        "ICSE identified 42,300 victims",
+        "ICSE victim numbers",
+        "has ICSE really identified that many victims",  # a figure read elsewhere
+        "has ICSE identified lots of victims",
+    ):
         assert states_quantity(asking)
         assert figure_checked(asking, [figure, explainer], related) == [figure, explainer]
     unrelated = Candidate("other", "Other?", 70.0)
