@@ -58,6 +58,7 @@ def test_the_second_blind_tuning_set(engine: Engine) -> None:
         ("NCMEC is a federal police agency that arrests child predators", "ncmec-is-law-enforcement"),  # predator
         ("how is interpol's icse database used to identify victims", "interpol-icse"),  # not its figure claim
         ("what does the european police agency do against child abuse networks", "europol-role"),  # a description
+        ("what does the EU's policing agency do in child abuse cases?", "europol-role"),
         ("does the US missing kids charity arrest people itself?", "ncmec-is-law-enforcement"),  # a description
         ("does the US children's exploitation center arrest people?", "ncmec-is-law-enforcement"),
         ("what does the international police database do?", "interpol-icse"),  # "the international police"
