@@ -935,6 +935,13 @@ SEEKING_CHANNELS = [
     "i bought a second-hand laptop and found a folder with worrying file names. should i take it straight to the police?",
     "i found a usb stick in a park and some file names looked disturbing. what should i do with it now?",
     "an older 'friend' from a game wants to meet my 13 year old. what should i preserve for the police?",
+    # without the words report, help or police: a parent, a survivor, evidence, a tip
+    "my 12 year old sent a photo of herself to someone she met in a game",
+    "a stranger offered my son game currency for photos, is that grooming",
+    "i sent pics when i was 15 and now theyre everywhere",
+    "I was groomed online as a teen and he still has my photos. Where do I start?",
+    "should I delete the messages or keep them as evidence",
+    "where do I send a tip about child exploitation outside the US",
 ]
 
 
