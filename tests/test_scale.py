@@ -506,3 +506,18 @@ def test_packed_parts_are_checked_across_files_as_entries_are(tmp_path: Path, ed
 def test_normalise_leaves_single_spaces_between_words(text: str) -> None:
     normalised = normalise(text)
     assert normalised == " ".join(normalised.split())
+
+
+def test_data_too_large_to_keep_vectors_is_indexed_without_loading_the_word_vectors(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    loads: list[int] = []
+    real = engine.static_encoder
+    monkeypatch.setattr(engine, "static_encoder", lambda: loads.append(1) or real())
+    engine.open_engine([mini_data])
+    assert loads  # small data: its entries' vectors are kept
+    loads.clear()
+    monkeypatch.setattr(engine, "SEMANTIC_PRECOMPUTE_MAX", 1)
+    built = engine.open_engine([mini_data])
+    assert not loads and built.index.vectors == ()
