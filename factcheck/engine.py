@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from factcheck.errors import Problem, UnknownEntryError
 from factcheck.match import (
+    SEMANTIC_PRECOMPUTE_MAX,
     TYPO_MIN_LENGTH,
     Bags,
     DecisionModel,
@@ -288,7 +289,9 @@ def open_engine(paths: Sequence[Path]) -> Engine:
             shown = (Strings.joined(ids, consume=True), Strings.joined(questions, consume=True))
             del ids, questions
         del parts  # the catalog holds their entries, the bags their words
-        index = build_index(catalog.entries, lexicon, model, static_encoder(), parts=bags, consume=True, shown=shown)
+        # The word vectors only for data small enough to keep its entries' vectors (the model takes ~25 ms to load)
+        encoder = static_encoder() if len(catalog.entries) <= SEMANTIC_PRECOMPUTE_MAX else None
+        index = build_index(catalog.entries, lexicon, model, encoder, parts=bags, consume=True, shown=shown)
         del bags, shown  # the index holds their words now: free them before it is pickled
     policy, policy_blob = compiled_policy()
     engine = Engine(catalog=catalog, index=index, policy=policy, warnings=tuple(warnings))

@@ -86,12 +86,13 @@ ANSWER_THRESHOLD = 50.0
 CLOSE_SCORE = 25.0
 
 _SEGMENT = re.compile(r"(?<=[.!?])\s+|[\n;]+|:\s+|\s[-\u2013\u2014]\s|,\s*(?=(?:but|so|and|or|because)\s)")
-_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+")
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NON_WORD = re.compile(r"[^\w]+")
-_NON_WORD_KEEP_LINES = re.compile(r"[^\w\n]+")
+_NON_WORD = re.compile(r"(?:\W|_)+")  # runs of punctuation, spaces and underscores
+# Texts to split into words, joined by newlines: lines survive, and a single space (most
+# matches of the expression above) is left as it is, since splitting ignores repeated spaces.
+_NON_WORD_NOR_SPACE = re.compile(r"(?:[^\w\n ]|_)+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_UNDERSCORE = re.compile(r"_+")
 
 
 class Lexicon(NamedTuple):
@@ -170,13 +171,13 @@ def normalise(text: str) -> str:
 
 
 def _normalised(text: str, non_word: re.Pattern[str]) -> str:
-    """The steps of `normalise`, shared with `normalise_each` (`non_word` decides whether lines survive)."""
+    """The steps of `normalise`, shared with `_words_each` (`non_word` decides what survives)."""
     text = _URL.sub(" ", text)
     text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
     if not text.isascii():  # ASCII characters are unchanged and end any combining sequence
         text = _NON_ASCII.sub(_fold_accents, text)
     text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
-    return _UNDERSCORE.sub(" ", non_word.sub(" ", text))
+    return non_word.sub(" ", text)
 
 
 @lru_cache(maxsize=1)
@@ -533,18 +534,18 @@ class Index(NamedTuple):
         return [line.split(" ") for line in self.phrasings[doc].split("\n") if line]
 
 
-def normalise_each(texts: Sequence[str]) -> list[str]:
-    """`normalise` of each text, the same words, with one pass of each expression over them all.
+def _words_each(texts: Sequence[str]) -> list[list[str]]:
+    """The words of `normalise` of each text, with one pass of each expression over them all.
 
     The texts are joined by newlines, which no step crosses or changes (every other
-    character outside a word becomes a space), so each line is its text normalised. A text
+    character outside a word becomes a space), so each line holds its text's words. A text
     with a newline of its own is normalised alone.
     """
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
-        return [normalise(text) for text in texts]
-    joined = _normalised(joined, _NON_WORD_KEEP_LINES)
-    return [line.strip() for line in joined.split("\n")] if texts else []
+        return [normalise(text).split() for text in texts]
+    joined = _normalised(joined, _NON_WORD_NOR_SPACE)
+    return [line.split() for line in joined.split("\n")] if texts else []
 
 
 def _fold_accents(match: re.Match[str]) -> str:
@@ -571,18 +572,18 @@ class _Stems:
             return [known[w] for w in words]
 
 
-def _normalise_many(texts: list[str]) -> list[str]:
-    """`normalise` of each text: those without a newline in one `normalise_each` per batch, not one per entry."""
-    out = [""] * len(texts)
+def _words_many(texts: list[str]) -> list[list[str]]:
+    """The words of `normalise` of each text: those without a newline in one `_words_each` per batch."""
+    out: list[list[str]] = [[] for _ in texts]
     plain = [i for i, text in enumerate(texts) if "\n" not in text]
     for start in range(0, len(plain), _NORMALISE_BATCH):
         batch = plain[start : start + _NORMALISE_BATCH]
-        for i, line in zip(batch, normalise_each([texts[i] for i in batch]), strict=True):
-            out[i] = line
+        for i, words in zip(batch, _words_each([texts[i] for i in batch]), strict=True):
+            out[i] = words
     if len(plain) < len(texts):
         for i, text in enumerate(texts):
             if "\n" in text:
-                out[i] = normalise(text)
+                out[i] = normalise(text).split()
     return out
 
 
@@ -628,8 +629,7 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
         shapes.append((body_from, len(texts)))
     known: set[str] = set()
     contents = []  # per text: its content words (after synonyms, without stopwords)
-    for line in _normalise_many(texts):
-        raw = line.split()
+    for raw in _words_many(texts):
         known.update(raw)
         contents.append(content_words(raw, lexicon))
     del texts

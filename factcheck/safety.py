@@ -289,7 +289,8 @@ _LEET_PUNCT_RE = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 # (The word regex is a plain run so that a 1 MB "word" costs linear time.)
 _LEET_WORD_RE = re.compile(r"[a-z0-9@$]+")
 _LEET_CHARS = frozenset("013457@$")
-_ORDINAL_RE = re.compile(r"[0-9]+(?:st|nd|rd|th)")
+# Numbers with a unit, not leetspeak: ordinals, ages ("14yo", "13f"), decades, sizes, times.
+_ORDINAL_RE = re.compile(r"[0-9]+(?:st|nd|rd|th|yo|yos|yr|yrs|y|m|f|s|k|mb|gb|tb|am|pm|h|hr|hrs|min|mins)")
 _DIGIT_EDGE_RE = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])([a-z])[^a-z0-9]{1,3}(?=[a-z](?![a-z0-9]))")
 _RUN_RE = re.compile(r"([a-z])\1{2,}")  # "pooorn" -> "poorn": rules allow doubled letters

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from factcheck import cache, catalog, engine, match
 from factcheck.cli import app
-from factcheck.match import Lexicon, apply_synonyms, normalise, normalise_each, stem_all
+from factcheck.match import Lexicon, apply_synonyms, normalise, stem_all
 from factcheck.model import IdTable, PickledEntries
 from tests.helpers import MINI_YAML, write
 
@@ -35,15 +35,15 @@ TEXT = st.lists(PIECE, max_size=12).map("".join)
 
 
 @given(st.lists(TEXT, max_size=6))
-def test_normalise_each_is_normalise_of_each(texts: list[str]) -> None:
-    assert normalise_each(texts) == [normalise(t) for t in texts]
+def test_words_each_are_the_words_of_normalise_of_each(texts: list[str]) -> None:
+    assert match._words_each(texts) == [normalise(t).split() for t in texts]
 
 
 @given(st.lists(TEXT, max_size=12), st.integers(1, 4))
-def test_normalising_in_batches_is_normalise_of_each(texts: list[str], batch: int) -> None:
+def test_words_in_batches_are_the_words_of_normalise_of_each(texts: list[str], batch: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(match, "_NORMALISE_BATCH", batch)
-        assert match._normalise_many(texts) == [normalise(t) for t in texts]
+        assert match._words_many(texts) == [normalise(t).split() for t in texts]
 
 
 def _greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
@@ -500,3 +500,24 @@ def test_packed_parts_are_checked_across_files_as_entries_are(tmp_path: Path, ed
     if packed is not None and expected is not None:
         assert list(packed.entries) == list(expected.entries) and packed.ids == expected.ids
         assert packed.sources == expected.sources and packed.get("isp-log-retention") == expected.entries[2]
+
+
+@given(TEXT)
+def test_normalise_leaves_single_spaces_between_words(text: str) -> None:
+    normalised = normalise(text)
+    assert normalised == " ".join(normalised.split())
+
+
+def test_data_too_large_to_keep_vectors_is_indexed_without_loading_the_word_vectors(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    loads: list[int] = []
+    real = engine.static_encoder
+    monkeypatch.setattr(engine, "static_encoder", lambda: loads.append(1) or real())
+    engine.open_engine([mini_data])
+    assert loads  # small data: its entries' vectors are kept
+    loads.clear()
+    monkeypatch.setattr(engine, "SEMANTIC_PRECOMPUTE_MAX", 1)
+    built = engine.open_engine([mini_data])
+    assert not loads and built.index.vectors == ()
