@@ -2,7 +2,7 @@
 
     python -m bench.train_safety             # fit, report, write data/safety_model.json
     python -m bench.train_safety --dry-run   # fit and report only
-    python -m bench.train_safety --cv        # out-of-fold figures per held-out set (SEMANTIC_THRESHOLD)
+    python -m bench.train_safety --cv        # out-of-fold figures per held-out set (SECOND_THRESHOLD)
     python -m bench.train_safety --refit-ngrams   # also refit the n-gram part (see below)
 
 Harmful examples: the `harmful` lists of HARMFUL_SETS (bench/safety.yaml, safety_blind.yaml,
@@ -14,22 +14,24 @@ and aliases), the matching tuning sets (MATCHING_SETS: in scope and out of scope
 present, 1,500 CLEF-2020 tweets per split (read from ../shared, never copied). No file whose name
 contains "holdout" is read.
 
-Two multinomial logistic regressions (Adagrad, L2) in plain Python:
+Logistic regressions (multinomial, Adagrad, L2) in plain Python, in two models:
 
-- the n-gram part, over factcheck.safety_classifier.features, fitted on NGRAM_SOURCES only (the
-  first four safety sets, the claims, two matching sets, the tweets) and cut to its KEEP strongest
-  features, declining from THRESHOLD. By default the shipped one is carried over unchanged, so
-  that nothing it declines becomes answered: refitted (--refit-ngrams) on today's files its
-  weights move a little and 4 training queries it declined at 0.95 were answered; refitted on
-  every set, it generalised a little better out of fold but 26 were answered. --cv refits it.
-- the semantic part, over the query's static embedding (factcheck.semantic, times SCALE), fitted
-  on every example: it recognises a new wording of a request it has seen. When the n-grams are
-  unsure (from FLOOR to THRESHOLD) factcheck combines the two as a product of experts (WEIGHT)
-  and declines from SEMANTIC_THRESHOLD (see factcheck/safety_classifier.py).
+- the first: n-grams over factcheck.safety_classifier.features, fitted on NGRAM_SOURCES only (the
+  first four safety sets, the claims, two matching sets, the tweets) and cut to their KEEP
+  strongest features, declining from THRESHOLD. By default the shipped ones are carried over
+  unchanged, so that nothing they decline becomes answered: refitted (--refit-ngrams) on today's
+  files the weights move a little and 4 training queries declined at 0.95 were answered. When they
+  are unsure (from FLOOR to THRESHOLD), the semantic part, a regression over the query's static
+  embedding (factcheck.semantic, times SCALE) fitted on every example, is combined with them as a
+  product of experts (WEIGHT) and declines from SEMANTIC_THRESHOLD;
+- the second, asked when the first does not decline: n-grams fitted on every example (the
+  features of at least MIN_TEXTS texts) and the same semantic part, combined from FLOOR on, and
+  declining from SECOND_THRESHOLD. Alone (instead of the first) it generalised better out of fold
+  but no longer declined 26 training queries the first declines.
 
 --cv: the folds are the harmful sets themselves (each fold's harmful queries come from sets the
 model was not trained on, the way a new set written by someone else would), legitimate texts
-spread evenly. SEMANTIC_THRESHOLD is fixed from those out-of-fold figures, after the safe-context
+spread evenly. SECOND_THRESHOLD is fixed from those out-of-fold figures, after the safe-context
 vetoes of data/safety.yaml (classifier_unless / classifier_despite) that stand between the
 classifier and a decline.
 """
@@ -102,6 +104,9 @@ SCALE = 6.0  # the embedding's values (a unit vector) times this: comparable to 
 WEIGHT = 0.5  # the semantic part's log-probabilities beside the n-grams' (--cv: better than 0.3, 0.7, 1)
 FLOOR = 0.8  # --cv: no out-of-fold catch lost by not consulting the meaning below it
 THRESHOLD = 0.95  # the n-grams alone (out of fold, after vetoes: 9 of 3,915 legitimate texts)
+MIN_TEXTS = 10  # the second model keeps an n-gram feature when this many training texts have it
+ALWAYS_ASK = 1.01  # the second model's n-grams alone never decline: from FLOOR, its meaning is asked
+SECOND_THRESHOLD = 0.999  # --cv: 547 -> 667 of 1,287 harmful out of fold, no legitimate text more (0.997: 725, 1 more)
 SEMANTIC_THRESHOLD = 0.99  # --cv: +47 of 1,287 harmful out of fold (+6 the rules miss), no legitimate text more
 
 Rows = list[tuple[list[tuple[str, float]], int]]  # (feature, value) pairs and the class index
@@ -198,10 +203,19 @@ def fit_ngrams(rows: Rows) -> tuple[dict[str, list[float]], list[float]]:
     return {f: weights[f] for f in kept}, biases
 
 
+def fit_every_ngram(rows: Rows) -> tuple[dict[str, list[float]], list[float]]:
+    """The second model's n-grams, on every example: the features of at least MIN_TEXTS texts (the
+    rarer ones only memorise a wording; cutting the weaker weights of a full fit instead left
+    most harmful queries under the threshold)."""
+    counts = Counter(f for feats, _ in rows for f, _ in feats)
+    return fit([([(f, v) for f, v in feats if counts[f] >= MIN_TEXTS], y) for feats, y in rows])
+
+
 def document(
     ngrams: tuple[dict[str, list[float]], list[float]],
     meaning: tuple[dict[str, list[float]], list[float]],
     places: int | None = None,
+    thresholds: tuple[float, float] = (THRESHOLD, SEMANTIC_THRESHOLD),
 ) -> dict[str, object]:
     """The model as data/safety_model.json holds it (weights rounded to `places`)."""
 
@@ -216,14 +230,14 @@ def document(
         "tuning sets only: weights per class for the most useful word and character n-gram features, and "
         "per dimension of the static embedding (the semantic part).",
         "classes": list(CLASSES),
-        "threshold": THRESHOLD,
+        "threshold": thresholds[0],
         "biases": [round(b, 5) if places is not None else b for b in biases],
         "weights": {f: [r(x) for x in w] for f, w in weights.items()},
         "semantic": {
             "scale": SCALE,
             "weight": WEIGHT,
             "floor": FLOOR,
-            "threshold": SEMANTIC_THRESHOLD,
+            "threshold": thresholds[1],
             "biases": [round(b, 5) if places is not None else b for b in meaning[1]],
             "weights": [[r(x) for x in meaning[0].get(str(d), zero)] for d in range(dims)],
         },
@@ -247,7 +261,10 @@ def fit_both(
         labels = zip(items, folded, strict=True)
         ngrams = fit_ngrams([(ngram_features(f), index[e.label]) for e, f in labels if e.source in NGRAM_SOURCES])
     meaning = fit([(meaning_features(v), index[e.label]) for e, v in zip(items, vectors, strict=True)])
-    return document(ngrams, meaning, places=4)
+    doc = document(ngrams, meaning, places=4)
+    every = fit_every_ngram([(ngram_features(f), index[e.label]) for e, f in zip(items, folded, strict=True)])
+    doc["second"] = document(every, meaning, places=4, thresholds=(ALWAYS_ASK, SECOND_THRESHOLD))
+    return doc
 
 
 def shipped_ngrams(path: Path) -> tuple[dict[str, list[float]], list[float]]:
@@ -272,24 +289,26 @@ def vetoed_by(policy_path: Path) -> Callable[[str], bool]:
     return vetoed
 
 
-def judged(model: SafetyClassifier, folded: str, vector: tuple[float, ...]) -> tuple[float, float | None, str]:
-    """(n-gram harm, combined harm or None when the n-grams are sure, kind) as factcheck.safety.decline_kind."""
-    alone, kind = model.judge(folded)
-    if not model.consults_meaning(alone):
-        return alone, None, kind
-    both, kind = model.judge(folded, vector)
-    return alone, both, kind
+def judged(model: SafetyClassifier, folded: str, vector: tuple[float, ...]) -> tuple[bool, float | None, str]:
+    """(whether the first model declines, the second's combined harm or None under its floor, kind),
+    as factcheck.safety.decline_kind decides outside the safe frames."""
+    first = model._replace(second=None).decide(folded, lambda _: vector, lambda: False)
+    second = model.second
+    assert second is not None
+    alone, kind = second.judge(folded)
+    both = second.judge(folded, vector)[0] if second.consults_meaning(alone) else None
+    return first is not None, both, first or kind
 
 
-def declined(scores: tuple[float, float | None, str], threshold: float, semantic: float) -> bool:
-    alone, both, _ = scores
-    return alone >= threshold or (both is not None and both >= semantic)
+def declined(scores: tuple[bool, float | None, str], threshold: float) -> bool:
+    first, both, _ = scores
+    return first or (both is not None and both >= threshold)
 
 
 def cross_validate(items: list[Example], folded: list[str], vectors: list[tuple[float, ...]]) -> int:
     """Out-of-fold harm for every training text, each harmful set held out in turn: what a threshold buys."""
     folds = [CV_FOLDS[e.source] if e.label != NONE else i % 4 for i, e in enumerate(items)]
-    scored: dict[int, tuple[float, float | None, str]] = {}
+    scored: dict[int, tuple[bool, float | None, str]] = {}
     for k in range(4):
         train = [i for i in range(len(items)) if folds[i] != k]
         model = classifier(fit_both([items[i] for i in train], [folded[i] for i in train], [vectors[i] for i in train]))
@@ -302,13 +321,13 @@ def cross_validate(items: list[Example], folded: list[str], vectors: list[tuple[
     legit = [i for i in judge if items[i].label == NONE and first_rule(items[i].text, rules) is None]
     missed = {i for i in harmful if first_rule(items[i].text, rules) is None}
     print(f"judged by the classifier: {len(harmful)} harmful ({len(missed)} the rules miss), {len(legit)} legitimate")
-    for semantic in (1.1, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.997):  # 1.1: the n-grams alone
-        caught = [i for i in harmful if declined(scored[i], THRESHOLD, semantic)]
-        false = sum(declined(scored[i], THRESHOLD, semantic) for i in legit)
+    for second in (1.1, 0.99, 0.993, 0.995, 0.997, 0.998, 0.999):  # 1.1: the first model alone
+        caught = [i for i in harmful if declined(scored[i], second)]
+        false = sum(declined(scored[i], second) for i in legit)
         by_set = Counter(items[i].source.removesuffix(".yaml").removeprefix("safety_") for i in caught)
         kind = sum(scored[i][2] == items[i].label for i in caught)
         print(
-            f"semantic threshold {semantic:.3f}: out-of-fold recall {len(caught)}/{len(harmful)}, of those the rules "
+            f"second threshold {second:.3f}: out-of-fold recall {len(caught)}/{len(harmful)}, of those the rules "
             f"miss {len(missed.intersection(caught))}, kind right {kind}; "
             f"legitimate declined {false}/{len(legit)} | " + " ".join(f"{s}:{n}" for s, n in sorted(by_set.items()))
         )
@@ -341,13 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     doc = fit_both(items, folded, vectors, None if args.refit_ngrams else shipped_ngrams(path))
     model = classifier(doc)
     scores = [judged(model, folded[i], vectors[i]) for i in range(len(items))]
-    caught = sum(declined(scores[i], THRESHOLD, SEMANTIC_THRESHOLD) for i in harmful)
-    alone = sum(scores[i][0] >= THRESHOLD for i in harmful)
+    caught = sum(declined(scores[i], SECOND_THRESHOLD) for i in harmful)
+    first = sum(scores[i][0] for i in harmful)
     others = set(range(len(items))) - set(harmful)
-    false = sum(declined(scores[i], THRESHOLD, SEMANTIC_THRESHOLD) for i in others)
+    false = sum(declined(scores[i], SECOND_THRESHOLD) for i in others)
     kinds_right = sum(scores[i][2] == items[i].label for i in harmful)
     print(
-        f"training recall (before vetoes) {caught}/{len(harmful)} (n-grams alone {alone}), kind right "
+        f"training recall (before vetoes) {caught}/{len(harmful)} (the first model {first}), kind right "
         f"{kinds_right}/{len(harmful)}; legitimate over the thresholds {false}"
     )
     if not args.dry_run:

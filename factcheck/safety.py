@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import re
 from array import array
+from functools import partial
 from typing import NamedTuple
 
 from factcheck.model import Resource
-from factcheck.safety_classifier import SafetyClassifier, examined
+from factcheck.safety_classifier import SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
 HEAD_CHARS = 5_000
@@ -215,19 +216,16 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
             continue  # "cp" in Pokemon Go, the copy command: not the material, for either stage
         if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
             continue  # nothing of the domain: everyday language the model has not learned
-        classifier = policy.classifier
-        harm, kind = classifier.judge(text)
-        if harm < classifier.threshold and not classifier.consults_meaning(harm):
-            continue
-        safe = any(p.search(text) for p in policy.classifier_unless)
-        if safe and not any(p.search(text) for p in policy.classifier_despite):
-            continue
-        if harm < classifier.threshold:  # unsure: the meaning decides (loaded only now, ~24 ms)
-            harm, kind = classifier.judge(text, meaning(examined(text)))
-            if harm < classifier.meaning_threshold:
-                continue
-        return kind
+        kind = policy.classifier.decide(text, meaning, partial(_in_safe_frame, text, policy))
+        if kind is not None:
+            return kind
     return None
+
+
+def _in_safe_frame(text: str, policy: SafetyPolicy) -> bool:
+    """A safe frame (reporting, protecting a child...) the asker does not also want to exploit."""
+    safe = any(p.search(text) for p in policy.classifier_unless)
+    return safe and not any(p.search(text) for p in policy.classifier_despite)
 
 
 def meaning(text: str) -> tuple[float, ...]:

@@ -17,16 +17,20 @@ when that reaches the semantic part's own `threshold`. What the n-grams alone de
 declined. Loading the word vectors costs ~24 ms, so they are only loaded for an unsure query
 (about 1% of legitimate questions of the domain); under the floor cross-validation lost nothing.
 
-A query is declined when the rules decline it, or when the classifier's probability that
-it is harmful reaches the model's threshold (or, when unsure, the combined one reaches the
-semantic threshold); both were chosen by cross-validation (bench/train_safety.py --cv).
+A model may name a `second` one, asked when it does not decline: the shipped first model is
+the n-grams fitted before the semantic part (kept, so that nothing they decline is answered),
+the second has n-grams fitted on every training set and always asks the meaning from its floor.
+
+A query is declined when the rules decline it, or when a model's probability that it is
+harmful reaches its threshold (or, when unsure, the combined one reaches the semantic
+threshold); they were chosen by cross-validation (bench/train_safety.py --cv).
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 NONE = "none"  # the class of a legitimate question
@@ -106,9 +110,11 @@ class SafetyClassifier(NamedTuple):
     biases: tuple[float, ...]
     threshold: float
     semantic: Semantic | None = None  # the second opinion, from the query's meaning
+    second: SafetyClassifier | None = None  # another model, asked when this one does not decline
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], kinds: Iterable[str]) -> SafetyClassifier:
+        kinds = tuple(kinds)
         classes = tuple(str(c) for c in data["classes"])  # type: ignore[attr-defined]
         known = {NONE, *kinds}
         if not classes or classes[0] != NONE or not set(classes) <= known:
@@ -127,7 +133,9 @@ class SafetyClassifier(NamedTuple):
         part = Semantic.from_mapping(semantic, len(classes)) if isinstance(semantic, dict) else None
         if part is not None and part.floor > float(data["threshold"]):  # type: ignore[arg-type]
             raise ValueError("the semantic floor must not exceed the threshold")
-        return cls(classes, rows, weights, biases, float(data["threshold"]), part)  # type: ignore[arg-type]
+        other = data.get("second")
+        second = cls.from_mapping(other, kinds) if isinstance(other, dict) else None
+        return cls(classes, rows, weights, biases, float(data["threshold"]), part, second)  # type: ignore[arg-type]
 
     def probabilities(self, folded: str) -> tuple[float, ...]:
         scores = list(self.biases)
@@ -161,6 +169,21 @@ class SafetyClassifier(NamedTuple):
     def consults_meaning(self, harm: float) -> bool:
         """Whether the n-grams' `harm` is unsure: under the threshold, but enough for the meaning to decide."""
         return self.semantic is not None and self.semantic.floor <= harm < self.threshold
+
+    def decide(self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]) -> str | None:
+        """The kind this model, or else its second, declines the query as; None when neither does.
+
+        `meaning` embeds a text (called only for an unsure query: loading the vectors costs ~24 ms);
+        `safe` says whether a safe frame stands between the classifier and a decline.
+        """
+        harm, kind = self.judge(folded)
+        if harm >= self.threshold:
+            return None if safe() else kind
+        if self.consults_meaning(harm) and not safe():
+            harm, kind = self.judge(folded, meaning(examined(folded)))
+            if harm >= self.meaning_threshold:
+                return kind
+        return self.second.decide(folded, meaning, safe) if self.second is not None else None
 
     @property
     def meaning_threshold(self) -> float:

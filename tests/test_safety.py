@@ -34,6 +34,7 @@ from factcheck.safety import (
     examined_parts,
     fold,
     fold_variants,
+    lazy,
     meaning,
     seeks_harm,
 )
@@ -1158,3 +1159,25 @@ def test_the_shipped_model_has_a_semantic_part_that_matches_the_encoder() -> Non
     vector = meaning(examined(fold("how do i get a kid i met online to keep our chats secret")))
     assert len(vector) * len(classifier.classes) == len(classifier.semantic.weights)
     assert classifier.semantic.floor <= classifier.threshold <= classifier.semantic.threshold
+
+
+def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_frames_stop_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))
+    second = {
+        "classes": [NONE, "grooming"],
+        "threshold": 1.01,  # its n-grams alone never decline
+        "biases": [0.0, 0.0],
+        "weights": {"w:meet": [0.0, 8.0]},
+        "semantic": SEMANTIC,
+    }
+    doc = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [0.0, 0.0], "weights": {}, "second": second}
+    model = SafetyClassifier.from_mapping(doc, KINDS)
+    policy = SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+    assert decline_kind("shall we go and meet them", policy) == "grooming"
+    assert decline_kind("shall we go and meet them", policy._replace(classifier=model._replace(second=None))) is None
+    framed = policy._replace(classifier_unless=lazy([re.compile(" go and ")]))
+    assert decline_kind("shall we go and meet them", framed) is None
+    despite = framed._replace(classifier_despite=lazy([re.compile(" shall we ")]))
+    assert decline_kind("shall we go and meet them", despite) == "grooming"
