@@ -85,9 +85,11 @@ KIND_OF = {
     "pretext": "material",
     "seeking": "material",
     "third-person-intent": "evasion",
+    "third-person": "evasion",
     "evasion": "evasion",
     "framing": "framing",
     "help-seeking": "help",
+    "help": "help",
 }
 CLASSES = (NONE, *KINDS)
 NGRAM_SOURCES = frozenset(
