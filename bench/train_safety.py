@@ -53,7 +53,7 @@ from bench.eval import load_set, matching_cases
 from factcheck.catalog import bundled_data_path, load
 from factcheck.engine import static_encoder
 from factcheck.safety import CLASSIFIER_MIN_WORDS, KINDS, first_rule, fold
-from factcheck.safety_classifier import NONE, SafetyClassifier, examined, feature_value, features
+from factcheck.safety_classifier import NONE, SECOND_GATE, SafetyClassifier, examined, feature_value, features
 from factcheck.safety_data import CLASSIFIER_NAME, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -298,7 +298,8 @@ def judged(model: SafetyClassifier, folded: str, vector: tuple[float, ...]) -> t
     second = model.second
     assert second is not None
     alone, kind = second.judge(folded)
-    both = second.judge(folded, vector)[0] if second.consults_meaning(alone) else None
+    asked = model.judge(folded)[0] >= SECOND_GATE and second.consults_meaning(alone)  # as SafetyClassifier.decide
+    both = second.judge(folded, vector)[0] if asked else None
     return first is not None, both, first or kind
 
 

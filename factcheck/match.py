@@ -112,6 +112,9 @@ class Lexicon(NamedTuple):
     # The bodies and services the data names (ncmec, interpol): their descriptive names are
     # rewritten to them for the word vectors too (see `named`).
     names: frozenset[str] = frozenset()
+    # The synonyms that rewrite a description of one of `names` to it, as a lexicon of their own
+    # (built once: `named` runs for every question and every sentence of a checked text).
+    namer: Lexicon | None = None
 
     @classmethod
     def create(
@@ -129,8 +132,13 @@ class Lexicon(NamedTuple):
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
         words = SortedStrings(dictionary) if dictionary else frozenset[str]()
+        named_as = frozenset(names)
+        describing: dict[tuple[str, ...], tuple[str, ...]] = {
+            v: t for v, t in synonyms.items() if len(v) > 1 and len(t) == 1 and t[0] in named_as
+        }
+        namer = cls.create(describing, frozenset()) if named_as else None
         return cls(
-            synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact, frozenset(names)
+            synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact, named_as, namer
         )
 
     @classmethod
@@ -1203,13 +1211,10 @@ def named(text: str, lexicon: Lexicon) -> str:
     what NCMEC does, asked with its description, went to that entry. The ranker meets the
     lexicon's canonical name already; this gives the vectors the same reading.
     """
-    if not lexicon.names:
+    if lexicon.namer is None:
         return text
     words = normalise(text).split()
-    only: dict[tuple[str, ...], tuple[str, ...]] = {
-        v: t for v, t in lexicon.synonyms.items() if len(v) > 1 and len(t) == 1 and t[0] in lexicon.names
-    }
-    rewritten = apply_synonyms(words, Lexicon.create(only, frozenset()))
+    rewritten = apply_synonyms(words, lexicon.namer)
     return " ".join(rewritten) if rewritten != words else text
 
 

@@ -38,7 +38,7 @@ from factcheck.safety import (
     meaning,
     seeks_harm,
 )
-from factcheck.safety_classifier import NONE, SafetyClassifier, examined
+from factcheck.safety_classifier import NONE, SECOND_GATE, SafetyClassifier, examined
 from factcheck.safety_data import load_policy, policy_from_mapping, policy_problems, validate_policy_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1181,3 +1181,25 @@ def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_fr
     assert decline_kind("shall we go and meet them", framed) is None
     despite = framed._replace(classifier_despite=lazy([re.compile(" shall we ")]))
     assert decline_kind("shall we go and meet them", despite) == "grooming"
+
+
+def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))
+    second = {
+        "classes": [NONE, "grooming"],
+        "threshold": 1.01,
+        "biases": [0.0, 0.0],
+        "weights": {"w:meet": [0.0, 8.0]},
+        "semantic": SEMANTIC,
+    }
+
+    def policy(first_bias: float) -> SafetyPolicy:  # the first model's P(harm) with no feature known
+        doc = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [first_bias, 0.0], "weights": {}}
+        model = SafetyClassifier.from_mapping({**doc, "second": second}, KINDS)
+        return SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+
+    assert 1 / (1 + math.exp(4.0)) < SECOND_GATE < 0.5
+    assert decline_kind("shall we go and meet them", policy(0.0)) == "grooming"  # P(harm) 0.5: asked
+    assert decline_kind("shall we go and meet them", policy(4.0)) is None  # P(harm) 0.018: not asked
