@@ -1,9 +1,9 @@
-"""`factcheck ask --json QUESTION` without the CLI framework: the call scripts make most.
+"""`factcheck ask [--json] QUESTION` without the CLI framework: the calls people and scripts make most.
 
 Importing typer and click costs about as much as the rest of such a call, so a plain
-`ask --json` (the question as arguments, `--json` once, no other option but `--data PATH`)
-is answered here,
-with the output and exit code of the full CLI (factcheck.cli), which a test compares.
+`ask` (the question as arguments, `--json` once or `--color WHEN` once, no other option
+but `--data PATH`) is answered here, with the output and exit code of the full CLI
+(factcheck.cli), which a test compares.
 Everything else, and anything unusual on the way (a data problem, a warning to print, an
 empty question), goes to the full CLI, which reports it as always: this path has written
 nothing by then.
@@ -28,6 +28,28 @@ def plain_json_question(argv: Sequence[str]) -> str | None:
     from factcheck.text import argument_text
 
     return " ".join(argument_text(word) for word in words).strip() or None
+
+
+COLORS = ("auto", "always", "never")
+
+
+def plain_text_question(argv: Sequence[str]) -> tuple[str, str] | None:
+    """(question, colour) of `ask WORDS...` with at most one `--color WHEN` (in two words), else None."""
+    if len(argv) < 2 or argv[0] != "ask" or "--json" in argv:
+        return None
+    words, color = list(argv[1:]), "auto"
+    if "--color" in words:
+        at = words.index("--color")
+        if words.count("--color") != 1 or at + 1 == len(words) or words[at + 1] not in COLORS:
+            return None
+        color = words[at + 1]
+        del words[at : at + 2]
+    if not words or any(word.startswith("-") or not word for word in words):
+        return None  # no question, an option, `-` (a batch), `--`, an empty word: the full CLI's
+    from factcheck.text import argument_text
+
+    question = " ".join(argument_text(word) for word in words).strip()
+    return (question, color) if question else None
 
 
 def without_data(argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
@@ -68,22 +90,59 @@ def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | No
     return json_text(answer_dict(answer, engine.catalog)), int(code)
 
 
+def answer_text(question: str, color: str, data: Sequence[str] = ()) -> int | None:
+    """Show the answer to `ask question [--color WHEN] [--data PATH]` as the full CLI does (rich,
+    the same views); its exit code, or None to leave it to the full CLI (nothing written then)."""
+    from pathlib import Path
+
+    from factcheck.config import data_paths
+    from factcheck.engine import open_engine
+
+    try:
+        engine = open_engine(data_paths([Path(path) for path in data]))
+    except FactcheckError:
+        return None
+    if engine.warnings:
+        return None
+    from factcheck import render
+
+    answer = engine.ask(question)
+    console = render.make_console(color)
+    if answer.status == "answered":
+        render.answer_view(console, answer, engine.catalog)
+    elif answer.status in ("declined", "help"):  # the message, then the channels
+        render.declined_view(console, answer, answer.resources)
+    else:  # a miss explained on stderr; the channels, when it sought them, on stdout
+        render.no_match_view(render.make_console(color, stderr=True), answer)
+        if answer.resources:
+            render.channels_view(console, answer.resources)
+    return int(ExitCode.OK if answer.status == "answered" else ExitCode.NOT_ANSWERED)
+
+
 def run(argv: Sequence[str]) -> int | None:
-    """Answer a plain `ask --json` and return its exit code; None when the full CLI must run."""
+    """Answer a plain `ask` and return its exit code; None when the full CLI must run."""
     split = without_data(argv)
     if split is None:
         return None
     words, data = split
     question = plain_json_question(words)
-    result = answer_json(question, data) if question is not None else None
-    if result is None:
+    shown = plain_text_question(words) if question is None else None
+    if question is None and shown is None:
         return None
-    text, code = result
-    if sys.stdout is None:  # started with stdout closed: the output goes nowhere, as in the CLI
-        return code
+    if sys.stdout is None:  # started with stdout closed: the full CLI handles it
+        return None
     if hasattr(sys.stdout, "reconfigure"):  # a non-UTF-8 locale: '?', not a crash (as in the CLI)
         sys.stdout.reconfigure(errors="replace")
     try:
+        if shown is not None:
+            code = answer_text(*shown, data)
+            sys.stdout.flush()
+            return code
+        assert question is not None
+        result = answer_json(question, data)
+        if result is None:
+            return None
+        text, code = result
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away: stop quietly, exit 1 (as in the CLI)

@@ -1,4 +1,4 @@
-"""The framework-free path for `ask --json QUESTION` (factcheck.quick) answers exactly as the full CLI."""
+"""The framework-free path for `ask [--json] QUESTION` (factcheck.quick) answers exactly as the full CLI."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.quick import plain_json_question, without_data
+from factcheck.quick import plain_json_question, plain_text_question, without_data
 
 QUESTIONS = [
     "do police trace every ip",  # answered
@@ -61,6 +61,41 @@ def test_the_quick_path_writes_what_the_full_cli_writes(tmp_path: Path, question
     assert quick.stderr == full.stderr == b""
 
 
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["ask", "do police trace every ip"], ("do police trace every ip", "auto")),
+        (["ask", "do", "police", "--color", "always", "trace"], ("do police trace", "always")),
+        (["ask", "--color", "never", "a\x1bb"], ("a b", "never")),
+        (["ask"], None),
+        (["ask", "--color", "always"], None),  # no question
+        (["ask", "   "], None),
+        (["ask", "-"], None),  # a batch
+        (["ask", "--json", "q"], None),  # the JSON path's
+        (["ask", "--color", "sometimes", "q"], None),  # the full CLI's usage error
+        (["ask", "--color=always", "q"], None),
+        (["ask", "--color", "always", "--color", "never", "q"], None),
+        (["ask", "-q", "q"], None),
+        (["ask", "--top", "5", "q"], None),
+        (["list", "q"], None),
+        (["do", "police"], None),
+    ],
+)
+def test_only_a_plain_ask_takes_the_quick_text_path(argv: list[str], shown: tuple[str, str] | None) -> None:
+    assert plain_text_question(argv) == shown
+
+
+@pytest.mark.parametrize("color", ["always", "never", "auto"])
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_quick_text_path_shows_what_the_full_cli_shows(tmp_path: Path, question: str, color: str) -> None:
+    options = [] if color == "auto" else ["--color", color]
+    quick = run(["ask", question, *options], tmp_path, COLUMNS="100")
+    full = run(["ask", question, "--top", "3", *options], tmp_path, COLUMNS="100")  # --top: the full CLI
+    assert (quick.returncode, quick.stdout, quick.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert quick.stdout or quick.stderr
+    assert (b"\x1b[" in quick.stdout + quick.stderr) == (color == "always")
+
+
 def frameworks_after(argv: list[str], tmp_path: Path) -> tuple[str, bytes]:
     """`factcheck.main()` run with `argv`: "EXIT_CODE TYPER_IMPORTED" (typer bundles its click), and its stdout."""
     probe = (
@@ -81,6 +116,8 @@ def test_the_quick_path_imports_no_cli_framework(tmp_path: Path) -> None:
     assert report == "0 False"
     assert b'"status": "answered"' in stdout
     assert frameworks_after(["ask", "--json", "--top", "3", "do police trace every ip"], tmp_path)[0] == "0 True"
+    report, stdout = frameworks_after(["ask", "--color", "always", "do police trace every ip"], tmp_path)
+    assert report == "0 False" and b"\x1b[" in stdout
 
 
 def test_data_from_the_environment_and_its_errors_are_the_full_clis(tmp_path: Path) -> None:
