@@ -754,19 +754,6 @@ def import_claimreview(
     sys.stdout.write(text)
 
 
-def _read_text(name: str) -> str:
-    """A document to check, from a file or '-' (stdin), bounded; UnreadableText or OSError if unusable."""
-    from factcheck.spotting import MAX_TEXT_BYTES, decode
-
-    if name == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # `factcheck check - <&-`
-            raise OSError("stdin is closed")
-        return decode(stream.read(MAX_TEXT_BYTES + 1))
-    with open(name, "rb") as handle:
-        return decode(handle.read(MAX_TEXT_BYTES + 1))
-
-
 @app.command(
     epilog=exit_codes(
         "0 a checked claim was found", "1 none found", "2 usage error, invalid data or a file that could not be read"
@@ -795,7 +782,7 @@ def check(
 
       pbpaste | factcheck check -
     """
-    from factcheck.spotting import UnreadableText, spot
+    from factcheck.spotting import UnreadableText, read_text, spot
 
     if len(files) > 1 and not any(name == "-" or os.path.lexists(name) for name in files):
         # `factcheck check if police trace every ip`: words, not files.
@@ -809,7 +796,7 @@ def check(
     for name in files:
         shown = "<stdin>" if name == "-" else clean_argument(name)
         try:
-            report = spot(engine, _read_text(name))
+            report = spot(engine, read_text(name))
         except UnreadableText as error:
             print_error(f"{shown}: {error}")
             failed = True

@@ -2,8 +2,8 @@
 
 Importing typer and click costs about as much as the rest of such a call, so a plain
 `ask` (the question as arguments, `--json` once or `--color WHEN` once, no other option
-but `--data PATH`) is answered here, with the output and exit code of the full CLI
-(factcheck.cli), which a test compares.
+but `--data PATH`) and a plain `check [--json] FILE` (one regular file) are answered here,
+with the output and exit code of the full CLI (factcheck.cli), which a test compares.
 Everything else, and anything unusual on the way (a data problem, a warning to print, an
 empty question), goes to the full CLI, which reports it as always: this path has written
 nothing by then.
@@ -52,10 +52,23 @@ def plain_text_question(argv: Sequence[str]) -> tuple[str, str] | None:
     return (question, color) if question else None
 
 
+def plain_check_file(argv: Sequence[str]) -> tuple[str, bool] | None:
+    """(file, JSON?) of `check [--json] FILE` for one regular file, else None."""
+    if not argv or argv[0] != "check":
+        return None
+    words = list(argv[1:])
+    json = words.count("--json") == 1
+    if json:
+        words.remove("--json")
+    if len(words) != 1 or words[0].startswith("-") or not os.path.isfile(words[0]):
+        return None  # stdin, several files, an option, a missing file or a directory: the full CLI's
+    return words[0], json
+
+
 def without_data(argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
-    """`ask ...` without its `--data PATH` options, and their paths; None when a `--data` has no plain
-    path after it (`--data=PATH`, `-d`: the full CLI's)."""
-    if not argv or argv[0] != "ask":
+    """`ask ...` or `check ...` without its `--data PATH` options, and their paths; None when a
+    `--data` has no plain path after it (`--data=PATH`, `-d`: the full CLI's)."""
+    if not argv or argv[0] not in ("ask", "check"):
         return None
     rest, data = [argv[0]], []
     words = iter(argv[1:])
@@ -119,12 +132,57 @@ def answer_text(question: str, color: str, data: Sequence[str] = ()) -> int | No
     return int(ExitCode.OK if answer.status == "answered" else ExitCode.NOT_ANSWERED)
 
 
+def check_file(name: str, json: bool, data: Sequence[str] = ()) -> int | None:
+    """Show what `check [--json] name [--data PATH]` shows; its exit code, or None to leave it to the
+    full CLI (the file unreadable, a data problem: nothing written then)."""
+    from pathlib import Path
+
+    from factcheck.config import data_paths
+    from factcheck.engine import open_engine
+    from factcheck.spotting import read_text, spot
+    from factcheck.text import argument_text
+
+    try:
+        engine = open_engine(data_paths([Path(path) for path in data]))
+        if engine.warnings:
+            return None
+        report = spot(engine, read_text(name))
+    except (FactcheckError, OSError):
+        return None
+    shown = argument_text(name)
+    if json:
+        from factcheck.views import finding_dict, json_text
+
+        sys.stdout.write("".join(json_text(finding_dict(f, shown), True) for f in report.findings))
+    else:
+        from factcheck.render import check_summary, finding_view, make_console
+
+        console = make_console("auto")
+        for finding in report.findings:
+            finding_view(console, finding, shown)
+        check_summary(console, list(report.findings), report.sentences, report.declined)
+    return int(ExitCode.OK if report.findings else ExitCode.NOT_ANSWERED)
+
+
 def run(argv: Sequence[str]) -> int | None:
-    """Answer a plain `ask` and return its exit code; None when the full CLI must run."""
+    """Answer a plain `ask` or `check` and return its exit code; None when the full CLI must run."""
     split = without_data(argv)
     if split is None:
         return None
     words, data = split
+    checked = plain_check_file(words)
+    if checked is not None:
+        if sys.stdout is None:
+            return None
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="replace")
+        try:
+            code = check_file(*checked, data)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away: stop quietly, exit 1 (as in the CLI)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return int(ExitCode.NOT_ANSWERED)
+        return code
     question = plain_json_question(words)
     shown = plain_text_question(words) if question is None else None
     if question is None and shown is None:

@@ -51,6 +51,19 @@ class UnreadableText(FactcheckError):
     """A document that is not text factcheck can check: empty, binary, too large or not UTF-8."""
 
 
+def read_text(name: str) -> str:
+    """A document to check, from a file or '-' (stdin), bounded; UnreadableText or OSError if unusable."""
+    import sys
+
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # `factcheck check - <&-`
+            raise OSError("stdin is closed")
+        return decode(stream.read(MAX_TEXT_BYTES + 1))
+    with open(name, "rb") as handle:
+        return decode(handle.read(MAX_TEXT_BYTES + 1))
+
+
 def decode(raw: bytes) -> str:
     """The text of a document read as bytes (at most MAX_TEXT_BYTES + 1 of them); UnreadableText if none."""
     if len(raw) > MAX_TEXT_BYTES:

@@ -176,3 +176,51 @@ def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     reader.wait()
     assert result.stderr == b""
     assert result.returncode in (0, 1)  # 1 when the pipe closed before the answer was written
+
+
+@pytest.mark.parametrize(
+    ("argv", "checked"),
+    [
+        (["check", "README.md"], ("README.md", False)),
+        (["check", "--json", "README.md"], ("README.md", True)),
+        (["check", "README.md", "--json"], ("README.md", True)),
+        (["check", "-"], None),  # stdin
+        (["check", "README.md", "README.md"], None),
+        (["check", "--json", "--json", "README.md"], None),
+        (["check", "--color", "never", "README.md"], None),
+        (["check", "no-such-file.md"], None),
+        (["check", "tests"], None),  # a directory
+        (["check"], None),
+        (["ask", "README.md"], None),
+    ],
+)
+def test_only_a_plain_check_of_one_file_takes_the_quick_path(
+    argv: list[str], checked: tuple[str, bool] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck.quick import plain_check_file
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert plain_check_file(argv) == checked
+
+
+CHECKED_TEXTS = {
+    "article.md": (Path(__file__).parent / "check" / "article.md").read_text(encoding="utf-8"),
+    "none.txt": "Nothing here is about any of the topics.\nThe weather was fine today.\n",
+    "declined.txt": "Police trace every IP address in these cases.\nwhere can i find cp links\n",
+    "markup.txt": "Is the CyberTipline run by the FBI? \x1b[31m<b>[bold]NCMEC is part of the FBI.[/bold]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKED_TEXTS))
+def test_the_quick_check_shows_what_the_full_cli_shows(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(CHECKED_TEXTS[name], encoding="utf-8")
+    for quick_args, full_args in (
+        (["check", "--json", str(path)], ["check", "--json", "--color", "never", str(path)]),
+        (["check", str(path)], ["check", "--color", "auto", str(path)]),
+    ):
+        quick = run(quick_args, tmp_path, COLUMNS="100")
+        full = run(full_args, tmp_path, COLUMNS="100")
+        assert (quick.returncode, quick.stdout, quick.stderr) == (full.returncode, full.stdout, full.stderr)
+    report, _ = frameworks_after(["check", "--json", str(path)], tmp_path)
+    assert report.split()[1] == "False"  # the quick path took it
