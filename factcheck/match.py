@@ -19,7 +19,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, SupportsIndex, TypeVar, overload
 
 from factcheck.model import Candidate, Entry
 
@@ -1327,26 +1327,36 @@ BODY_SHARE = 0.9
 _PHRASED: dict[tuple[int, int], tuple[Index, frozenset[str]]] = {}
 
 
-def _phrased_terms(index: Index, doc: int) -> frozenset[str]:
-    """The stems of an entry's question and aliases (cached like `_weighted_phrasings`)."""
+V = TypeVar("V")
+
+
+def _per_entry(cache: dict[tuple[int, int], tuple[Index, V]], index: Index, doc: int, compute: Callable[[], V]) -> V:
+    """`compute()` for this index's entry `doc`, remembered in `cache` (up to _PHRASING_WEIGHTS_MAX entries;
+    the index is kept beside the value so that a new index at a reused id is never served another's)."""
     key = (id(index), doc)
-    known = _PHRASED.get(key)
+    known = cache.get(key)
     if known is not None and known[0] is index:
         return known[1]
-    if len(_PHRASED) >= _PHRASING_WEIGHTS_MAX:
-        _PHRASED.clear()
-    terms = frozenset(term for pairs, _ in _weighted_phrasings(index, doc) for term, _ in pairs)
-    _PHRASED[key] = (index, terms)
-    return terms
+    if len(cache) >= _PHRASING_WEIGHTS_MAX:
+        cache.clear()
+    value = compute()
+    cache[key] = (index, value)
+    return value
+
+
+def _phrased_terms(index: Index, doc: int) -> frozenset[str]:
+    """The stems of an entry's question and aliases."""
+    return _per_entry(
+        _PHRASED, index, doc, lambda: frozenset(t for pairs, _ in _weighted_phrasings(index, doc) for t, _ in pairs)
+    )
 
 
 def _weighted_phrasings(index: Index, doc: int) -> list[tuple[list[tuple[str, float]], float]]:
-    key = (id(index), doc)
-    known = _PHRASING_WEIGHTS.get(key)
-    if known is not None and known[0] is index:
-        return known[1]
-    if len(_PHRASING_WEIGHTS) >= _PHRASING_WEIGHTS_MAX:
-        _PHRASING_WEIGHTS.clear()
+    return _per_entry(_PHRASING_WEIGHTS, index, doc, lambda: _phrasings_weighed(index, doc))
+
+
+def _phrasings_weighed(index: Index, doc: int) -> list[tuple[list[tuple[str, float]], float]]:
+    """Each phrasing of the entry as (stem, IDF) pairs, with the sum of its IDFs."""
     idf = index.idf
     weighted = []
     for phrasing in index.entry_phrasings(doc):
@@ -1355,7 +1365,6 @@ def _weighted_phrasings(index: Index, doc: int) -> list[tuple[list[tuple[str, fl
         for _, rarity in pairs:
             total += rarity  # added in order, as the scores have always been
         weighted.append((pairs, total))
-    _PHRASING_WEIGHTS[key] = (index, weighted)
     return weighted
 
 
