@@ -350,7 +350,6 @@ def main_callback(
 def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Color, batch: bool) -> None:
     from factcheck import views
 
-    resources = answer.resources
     if fmt in (AskFormat.json, AskFormat.jsonl):
         write_json(views.answer_dict(answer, engine.catalog), compact=batch or fmt is AskFormat.jsonl)
         return
@@ -365,18 +364,9 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
         else:
             sys.stdout.write(views.no_match_markdown(answer))
         return
-    from factcheck import render
+    from factcheck.render import show_answer
 
-    if answer.status == "answered":
-        render.answer_view(console(color), answer, engine.catalog)
-    elif answer.status in ("declined", "help"):  # the message, then the channels
-        render.declined_view(console(color), answer, resources)
-    else:  # a miss is a normal outcome: explain on stderr unless answering a batch
-        render.no_match_view(console(color, stderr=not batch), answer)
-        if answer.resources:  # the question sought to report or get help: the channels, on stdout
-            render.channels_view(console(color), answer.resources)
-    if batch:
-        console(color).print()
+    show_answer(answer, engine.catalog, color.value, batch)
 
 
 @app.command(
@@ -810,10 +800,9 @@ def check(
         declined += report.declined
         findings.extend(report.findings)
         if out is None:
-            from factcheck.views import finding_dict
+            from factcheck.views import findings_json_lines
 
-            for finding in report.findings:
-                write_json(finding_dict(finding, shown), compact=True)
+            sys.stdout.write(findings_json_lines(report.findings, shown))
         else:
             from factcheck.render import finding_view
 

@@ -14,8 +14,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from factcheck.errors import ExitCode, FactcheckError
+
+if TYPE_CHECKING:
+    from factcheck.engine import Engine
 
 
 def plain_json_question(argv: Sequence[str]) -> str | None:
@@ -83,8 +87,9 @@ def without_data(argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
     return rest, data
 
 
-def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | None:
-    """The JSON text and exit code of `ask --json question [--data PATH]...`, or None to leave it to the full CLI."""
+def _engine(data: Sequence[str]) -> Engine | None:
+    """The engine of the full CLI's `--data` choice, or None to leave the call to the full CLI
+    (a data problem, or warnings to print)."""
     from pathlib import Path
 
     from factcheck.config import data_paths
@@ -94,66 +99,51 @@ def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | No
         engine = open_engine(data_paths([Path(path) for path in data]))  # chosen as the full CLI's --data
     except FactcheckError:
         return None
-    if engine.warnings:
+    return None if engine.warnings else engine
+
+
+def answer_json(question: str, data: Sequence[str] = ()) -> tuple[str, int] | None:
+    """The JSON text and exit code of `ask --json question [--data PATH]...`, or None to leave it to the full CLI."""
+    engine = _engine(data)
+    if engine is None:
         return None
     from factcheck.views import answer_dict, json_text
 
     answer = engine.ask(question)
-    code = ExitCode.OK if answer.status == "answered" else ExitCode.NOT_ANSWERED
-    return json_text(answer_dict(answer, engine.catalog)), int(code)
+    return json_text(answer_dict(answer, engine.catalog)), _exit_code(answer.status == "answered")
 
 
 def answer_text(question: str, color: str, data: Sequence[str] = ()) -> int | None:
-    """Show the answer to `ask question [--color WHEN] [--data PATH]` as the full CLI does (rich,
-    the same views); its exit code, or None to leave it to the full CLI (nothing written then)."""
-    from pathlib import Path
-
-    from factcheck.config import data_paths
-    from factcheck.engine import open_engine
-
-    try:
-        engine = open_engine(data_paths([Path(path) for path in data]))
-    except FactcheckError:
+    """Show the answer to `ask question [--color WHEN] [--data PATH]` as the full CLI does; its exit
+    code, or None to leave it to the full CLI (nothing written then)."""
+    engine = _engine(data)
+    if engine is None:
         return None
-    if engine.warnings:
-        return None
-    from factcheck import render
+    from factcheck.render import show_answer
 
     answer = engine.ask(question)
-    console = render.make_console(color)
-    if answer.status == "answered":
-        render.answer_view(console, answer, engine.catalog)
-    elif answer.status in ("declined", "help"):  # the message, then the channels
-        render.declined_view(console, answer, answer.resources)
-    else:  # a miss explained on stderr; the channels, when it sought them, on stdout
-        render.no_match_view(render.make_console(color, stderr=True), answer)
-        if answer.resources:
-            render.channels_view(console, answer.resources)
-    return int(ExitCode.OK if answer.status == "answered" else ExitCode.NOT_ANSWERED)
+    show_answer(answer, engine.catalog, color)
+    return _exit_code(answer.status == "answered")
 
 
 def check_file(name: str, json: bool, data: Sequence[str] = ()) -> int | None:
     """Show what `check [--json] name [--data PATH]` shows; its exit code, or None to leave it to the
     full CLI (the file unreadable, a data problem: nothing written then)."""
-    from pathlib import Path
-
-    from factcheck.config import data_paths
-    from factcheck.engine import open_engine
     from factcheck.spotting import read_text, spot
     from factcheck.text import argument_text
 
+    engine = _engine(data)
+    if engine is None:
+        return None
     try:
-        engine = open_engine(data_paths([Path(path) for path in data]))
-        if engine.warnings:
-            return None
         report = spot(engine, read_text(name))
     except (FactcheckError, OSError):
         return None
     shown = argument_text(name)
-    if json:
-        from factcheck.views import finding_dict, json_text
+    if json:  # without rich: JSON needs no console
+        from factcheck.views import findings_json_lines
 
-        sys.stdout.write("".join(json_text(finding_dict(f, shown), True) for f in report.findings))
+        sys.stdout.write(findings_json_lines(report.findings, shown))
     else:
         from factcheck.render import check_summary, finding_view, make_console
 
@@ -161,7 +151,11 @@ def check_file(name: str, json: bool, data: Sequence[str] = ()) -> int | None:
         for finding in report.findings:
             finding_view(console, finding, shown)
         check_summary(console, list(report.findings), report.sentences, report.declined)
-    return int(ExitCode.OK if report.findings else ExitCode.NOT_ANSWERED)
+    return _exit_code(bool(report.findings))
+
+
+def _exit_code(found: bool) -> int:
+    return int(ExitCode.OK if found else ExitCode.NOT_ANSWERED)
 
 
 def run(argv: Sequence[str]) -> int | None:
@@ -171,37 +165,26 @@ def run(argv: Sequence[str]) -> int | None:
         return None
     words, data = split
     checked = plain_check_file(words)
-    if checked is not None:
-        if sys.stdout is None:
-            return None
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(errors="replace")
-        try:
-            code = check_file(*checked, data)
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader went away: stop quietly, exit 1 (as in the CLI)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return int(ExitCode.NOT_ANSWERED)
-        return code
-    question = plain_json_question(words)
-    shown = plain_text_question(words) if question is None else None
-    if question is None and shown is None:
+    question = plain_json_question(words) if checked is None else None
+    shown = plain_text_question(words) if checked is None and question is None else None
+    if checked is None and question is None and shown is None:
         return None
     if sys.stdout is None:  # started with stdout closed: the full CLI handles it
         return None
     if hasattr(sys.stdout, "reconfigure"):  # a non-UTF-8 locale: '?', not a crash (as in the CLI)
         sys.stdout.reconfigure(errors="replace")
     try:
-        if shown is not None:
+        if checked is not None:
+            code = check_file(*checked, data)
+        elif shown is not None:
             code = answer_text(*shown, data)
-            sys.stdout.flush()
-            return code
-        assert question is not None
-        result = answer_json(question, data)
-        if result is None:
-            return None
-        text, code = result
-        sys.stdout.write(text)
+        else:
+            assert question is not None
+            result = answer_json(question, data)
+            if result is None:
+                return None
+            text, code = result
+            sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away: stop quietly, exit 1 (as in the CLI)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

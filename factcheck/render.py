@@ -261,6 +261,23 @@ def declined_view(console: Console, answer: Answer, resources: Sequence[Resource
     resources_view(console, resources)
 
 
+def show_answer(answer: Answer, catalog: Catalog, color: str, batch: bool = False) -> None:
+    """An answer as `ask` shows it (the full CLI and factcheck.quick alike): the entry, the
+    message and channels of a decline, or a miss explained on stderr (on stdout in a batch),
+    with the channels on stdout when the question sought them."""
+    console = make_console(color)
+    if answer.status == "answered":
+        answer_view(console, answer, catalog)
+    elif answer.status in ("declined", "help"):  # the message, then the channels
+        declined_view(console, answer, answer.resources)
+    else:  # a miss is a normal outcome: explained on stderr unless answering a batch
+        no_match_view(make_console(color, stderr=not batch), answer)
+        if answer.resources:  # the question sought to report or get help: the channels, on stdout
+            channels_view(console, answer.resources)
+    if batch:
+        console.print()
+
+
 def list_view(console: Console, entries: Sequence[Entry]) -> None:
     width = max((len(e.id) for e in entries), default=0)
     label_width = max((len(verdict_label(e.verdict)) for e in entries), default=0)

@@ -7,7 +7,7 @@ freely, never rename one.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factcheck.model import Answer, Catalog, Entry, Resource, Source, claim_label, verdict_label, verdict_meaning
@@ -117,6 +117,11 @@ def answer_dict(answer: Answer, catalog: Catalog) -> dict[str, Any]:
         "other_part": answer.other_part,
         "other_part_id": answer.other_part_id,
     }
+
+
+def findings_json_lines(findings: Iterable[Finding], file: str) -> str:
+    """`check --json`'s output for a file's findings: one JSON line each."""
+    return "".join(json_text(finding_dict(finding, file), compact=True) for finding in findings)
 
 
 def json_text(value: Any, compact: bool = False) -> str:
