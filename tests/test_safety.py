@@ -1168,20 +1168,30 @@ def test_the_shipped_model_has_a_semantic_part_that_matches_the_encoder() -> Non
     assert classifier.semantic.floor <= classifier.threshold <= classifier.semantic.threshold
 
 
+# A second model that declines "meet" once it consults the meaning (its n-grams alone never decline).
+SECOND_MODEL = {
+    "classes": [NONE, "grooming"],
+    "threshold": 1.01,
+    "biases": [0.0, 0.0],
+    "weights": {"w:meet": [0.0, 8.0]},
+    "semantic": SEMANTIC,
+}
+
+
+def policy_with_second(first_bias: float = 0.0) -> SafetyPolicy:
+    """A policy with no rules whose first model (no features, this bias against harm) has SECOND_MODEL."""
+    doc = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [first_bias, 0.0], "weights": {}}
+    model = SafetyClassifier.from_mapping({**doc, "second": SECOND_MODEL}, KINDS)
+    return SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+
+
 def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_frames_stop_both(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))
-    second = {
-        "classes": [NONE, "grooming"],
-        "threshold": 1.01,  # its n-grams alone never decline
-        "biases": [0.0, 0.0],
-        "weights": {"w:meet": [0.0, 8.0]},
-        "semantic": SEMANTIC,
-    }
-    doc = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [0.0, 0.0], "weights": {}, "second": second}
-    model = SafetyClassifier.from_mapping(doc, KINDS)
-    policy = SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+    policy = policy_with_second()
+    model = policy.classifier
+    assert model is not None
     assert decline_kind("shall we go and meet them", policy) == "grooming"
     assert decline_kind("shall we go and meet them", policy._replace(classifier=model._replace(second=None))) is None
     framed = policy._replace(classifier_unless=lazy([re.compile(" go and ")]))
@@ -1194,22 +1204,9 @@ def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))
-    second = {
-        "classes": [NONE, "grooming"],
-        "threshold": 1.01,
-        "biases": [0.0, 0.0],
-        "weights": {"w:meet": [0.0, 8.0]},
-        "semantic": SEMANTIC,
-    }
-
-    def policy(first_bias: float) -> SafetyPolicy:  # the first model's P(harm) with no feature known
-        doc = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [first_bias, 0.0], "weights": {}}
-        model = SafetyClassifier.from_mapping({**doc, "second": second}, KINDS)
-        return SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
-
-    assert 1 / (1 + math.exp(4.0)) < SECOND_GATE < 0.5
-    assert decline_kind("shall we go and meet them", policy(0.0)) == "grooming"  # P(harm) 0.5: asked
-    assert decline_kind("shall we go and meet them", policy(4.0)) is None  # P(harm) 0.018: not asked
+    assert 1 / (1 + math.exp(4.0)) < SECOND_GATE < 0.5  # the first model's P(harm) at bias 4 and at 0
+    assert decline_kind("shall we go and meet them", policy_with_second(0.0)) == "grooming"  # P(harm) 0.5: asked
+    assert decline_kind("shall we go and meet them", policy_with_second(4.0)) is None  # 0.018: not asked
 
 
 # Legitimate questions found declined or given the help lines by the whole check (rules and
