@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from functools import partial
+from functools import cache, partial
 from typing import NamedTuple
 
 from factcheck.model import Resource
@@ -216,7 +216,8 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
             continue  # "cp" in Pokemon Go, the copy command: not the material, for either stage
         if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
             continue  # nothing of the domain: everyday language the model has not learned
-        kind = policy.classifier.decide(text, meaning, partial(_in_safe_frame, text, policy))
+        # Each asked once, however many models consult them (a model and its second).
+        kind = policy.classifier.decide(text, cache(meaning), cache(partial(_in_safe_frame, text, policy)))
         if kind is not None:
             return kind
     return None

@@ -20,6 +20,7 @@ declined. Loading the word vectors costs ~24 ms, so they are only loaded for an 
 A model may name a `second` one, asked when it does not decline: the shipped first model is
 the n-grams fitted before the semantic part (kept, so that nothing they decline is answered),
 the second has n-grams fitted on every training set and always asks the meaning from its floor.
+It is asked only when the first gives the query at least SECOND_GATE chance of harm.
 
 A query is declined when the rules decline it, or when a model's probability that it is
 harmful reaches its threshold (or, when unsure, the combined one reaches the semantic
