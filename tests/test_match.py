@@ -56,6 +56,35 @@ def test_synonyms_take_the_longest_phrase_first() -> None:
     ]  # fmt: skip
 
 
+def test_a_possessive_is_read_as_the_name_it_ends() -> None:
+    assert normalise("The EU's police agency, NCMEC\u2019s tip line: it's what's needed") == (
+        "the eu police agency ncmec tip line it what needed"
+    )
+    assert normalise("the 'sorted' list, can't") == "the sorted list cant"  # a quote or a contraction is not one
+
+
+def test_a_determiner_inside_a_phrase_is_skipped() -> None:
+    lexicon = Lexicon.from_mapping(
+        {
+            "synonyms": {
+                "isp": ["company that provides internet"],
+                "reporthow": ["how do i file a report"],
+                "interpol": ["the international police"],
+            },
+            "stopwords": [],
+        }
+    )
+    assert apply_synonyms("the company that provides your internet".split(), lexicon) == ["the", "isp"]
+    assert apply_synonyms("how do i file the report".split(), lexicon) == ["reporthow"]
+    assert apply_synonyms("how do i file report".split(), lexicon) == ["reporthow"]
+    # the phrase's first word is never skipped: "international police cooperation" is not Interpol
+    phrase = "international police cooperation".split()
+    assert apply_synonyms(phrase, lexicon) == phrase
+    assert apply_synonyms("the international police".split(), lexicon) == ["interpol"]
+    # a determiner is dropped only inside a phrase that matched
+    assert apply_synonyms("the company that provides the".split(), lexicon) == "the company that provides the".split()
+
+
 def test_typos_are_corrected_to_a_known_word_before_synonyms() -> None:
     index = build_index(ENTRIES, LEXICON)
     assert query_terms("do polise trace evry adress", index) == query_terms("do police trace every address", index)
