@@ -215,7 +215,8 @@ DETERMINERS = frozenset(("a", "an", "the", "my", "your", "our", "their", "his", 
 def _inner_determiners_dropped(variant: tuple[str, ...]) -> tuple[str, ...]:
     if len(variant) < 2 or DETERMINERS.isdisjoint(variant[1:]):
         return variant
-    return (variant[0], *(w for w in variant[1:] if w not in DETERMINERS))
+    dropped = (variant[0], *(w for w in variant[1:] if w not in DETERMINERS))
+    return dropped if len(dropped) > 1 else variant  # "all the" is not "all"
 
 
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
@@ -1505,6 +1506,7 @@ def first_part_checked(
 
 _INTERROGATIVES = frozenset(("who", "whom", "whose", "where", "why", "which", "how", "what"))
 _HOW_MUCH = frozenset(("many", "much", "long", "often"))
+_LEADING_PREPOSITIONS = frozenset(("for", "in", "to", "from", "by", "with", "at", "on", "of", "since", "until"))
 
 
 def interrogatives(text: str) -> frozenset[str]:
@@ -1516,6 +1518,8 @@ def interrogatives(text: str) -> frozenset[str]:
     found = set()
     for clause in re.split(r"[.?!;:,\n]+|\b(?:and|or)\b", text.lower()):
         words = clause.replace("'", " ").split()
+        if len(words) > 1 and words[0] in _LEADING_PREPOSITIONS and words[1] in _INTERROGATIVES:
+            words = words[1:]  # "for how long", "in what way", "to whom": the question word asks
         if words and words[0] in _INTERROGATIVES:
             how_much = words[0] == "how" and len(words) > 1 and words[1] in _HOW_MUCH
             found.add(f"how {words[1]}" if how_much else words[0])

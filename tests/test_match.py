@@ -391,6 +391,8 @@ def test_the_question_words_that_open_a_text_s_clauses() -> None:
     assert interrogatives("What's ICSE? Who runs it") == {"what", "who"}
     assert interrogatives("When our platform flags an upload, is that a lead?") == frozenset()  # 'when' tells
     assert interrogatives("NCMEC is part of the FBI") == frozenset()
+    assert interrogatives("For how long do they keep the records? To whom do I report?") == {"how long", "whom"}
+    assert interrogatives("For police, is that a lead?") == frozenset()  # a preposition opens it, no question word
 
 
 def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_best() -> None:
