@@ -744,6 +744,8 @@ def assemble(
     """
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
+    # Words of other domains are words, not typos of this one's: "scams" is not "scan".
+    known.update(w for phrase in (*lexicon.off_topic, *lexicon.off_topic_exact) for w in phrase.split())
     term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
     bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
     df: list[int] = []  # per slot: how many entries use the stem

@@ -85,6 +85,14 @@ def test_a_determiner_inside_a_phrase_is_skipped() -> None:
     assert apply_synonyms("the company that provides the".split(), lexicon) == "the company that provides the".split()
 
 
+def test_a_word_of_another_domain_is_not_a_typo_of_this_ones() -> None:
+    scan = [Entry(id="scan", question="Who scans uploads?", claim="Platforms do.", verdict=Verdict.FALSE)]
+    plain = build_index(scan, LEXICON)
+    assert "scan" in query_terms("scams", plain)  # unknown to the data: read as its nearest word
+    lexicon = Lexicon.from_mapping({"synonyms": {}, "stopwords": [], "off_topic": ["scams", "credit card"]})
+    assert "scam" in query_terms("scams", build_index(scan, lexicon))
+
+
 def test_typos_are_corrected_to_a_known_word_before_synonyms() -> None:
     index = build_index(ENTRIES, LEXICON)
     assert query_terms("do polise trace evry adress", index) == query_terms("do police trace every address", index)
