@@ -1068,7 +1068,8 @@ _REPORTED = (
 _TELLING = (". ", "! ", "? ", "\n", ":", ", ")  # what a text of more than one asking sentence must contain
 _SENTENCE = r"(?<=[.!?])\s+|\n+"
 _LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
-_AS_A = r"\s*(as an? [^,:;.?!]{1,40})[,:]\s+"  # "As a parent,", "As a mum I'd like to know:"
+# "As a parent,", "As a mum I'd like to know:", and what it is for: "For a report on online harms:", "For my thesis,"
+_AS_A = r"\s*((?:as an?|for an?|for my|for our) [^,:;.?!]{1,40})[,:]\s+"
 # A question embedded in a statement: a verb of knowing, then a question word ("I'd like to know whether...").
 _EMBEDDED = (
     r"\b(?:know|understand|learn|wonder|wondering|curious|find out|figure out|explain)\b"

@@ -197,6 +197,8 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     assert context_of("Teacher here: who runs the CyberTipline?") == "Teacher here"
     assert context_of("As a parent, can police trace every IP?") == "As a parent"
     assert context_of("As a mum I'd like to know: do police trace every IP?") == "As a mum I'd like to know"
+    assert context_of("For a report on online harms: how do networks operate?") == "For a report on online harms"
+    assert context_of("For my thesis, do police trace every IP?") == "For my thesis"
     assert context_of("do police trace every IP?") == ""  # nothing but a question
     assert context_of("Police trace every IP. Everyone knows that.") == ""  # nothing asked
     embedded = "To protect my kids I want to understand how abuse networks operate. What do they use?"
