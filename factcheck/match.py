@@ -93,6 +93,9 @@ _NON_WORD = re.compile(r"(?:\W|_)+")  # runs of punctuation, spaces and undersco
 # matches of the expression above) is left as it is, since splitting ignores repeated spaces.
 _NON_WORD_NOR_SPACE = re.compile(r"(?:[^\w\n ]|_)+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# A possessive (or "it's", "what's"): the name it ends is the word a synonym or a stopword knows,
+# so "the global police organisation's database" meets "global police organisation" (Interpol).
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 
 
 class Lexicon(NamedTuple):
@@ -128,6 +131,7 @@ class Lexicon(NamedTuple):
         off_topic_exact: tuple[str, ...] = (),
         names: Iterable[str] = (),
     ) -> Lexicon:
+        synonyms = {_inner_determiners_dropped(v): t for v, t in synonyms.items()}
         longest_from: dict[str, int] = {}
         for variant in synonyms:
             longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
@@ -184,7 +188,10 @@ def _normalised(text: str, non_word: re.Pattern[str]) -> str:
     text = _CAMEL.sub(" ", text)  # #DefundTheCBC -> Defund The CBC
     if not text.isascii():  # ASCII characters are unchanged and end any combining sequence
         text = _NON_ASCII.sub(_fold_accents, text)
-    text = text.casefold().replace("'", "").replace("\u2019", "")  # can't -> cant
+    text = text.casefold()
+    if "s" in text and ("'s" in text or "\u2019s" in text):  # most texts: no expression run
+        text = _POSSESSIVE.sub("", text)  # "the EU's police agency" -> "the eu police agency"
+    text = text.replace("'", "").replace("\u2019", "")  # can't -> cant
     return non_word.sub(" ", text)
 
 
@@ -199,8 +206,24 @@ def stem_all(words: Sequence[str]) -> list[str]:
     return _stemmer().stemWords(list(words))
 
 
+# Words a phrase may hold or not after its first word: "the company that provides your internet" is
+# "the company that provides internet", "the EU's police agency" "the EU police agency". A variant's
+# own determiners after its first word are dropped too; its first word stays ("the international police").
+DETERMINERS = frozenset(("a", "an", "the", "my", "your", "our", "their", "his", "her", "its"))
+
+
+def _inner_determiners_dropped(variant: tuple[str, ...]) -> tuple[str, ...]:
+    if len(variant) < 2 or DETERMINERS.isdisjoint(variant[1:]):
+        return variant
+    dropped = (variant[0], *(w for w in variant[1:] if w not in DETERMINERS))
+    return dropped if len(dropped) > 1 else variant  # "all the" is not "all"
+
+
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
-    """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'."""
+    """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'.
+
+    A determiner after a phrase's first word is skipped when matching ("file a report" is the
+    variant "file report") and dropped with the phrase it is part of."""
     longest_from = lexicon.longest_from
     if longest_from.keys().isdisjoint(words):  # most texts: no word can begin a variant
         return words
@@ -211,11 +234,18 @@ def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
         if start < i:  # inside a phrase already replaced
             continue
         out.extend(words[i:start])
-        for size in range(min(longest_from[words[start]], count - start), 0, -1):
-            target = lexicon.synonyms.get(tuple(words[start : start + size]))
+        longest = longest_from[words[start]]
+        at = [start]  # the positions of the phrase's words, determiners skipped
+        j = start + 1
+        while len(at) < longest and j < count:
+            if words[j] not in DETERMINERS:
+                at.append(j)
+            j += 1
+        for size in range(len(at), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[k] for k in at[:size]))
             if target is not None:
                 out.extend(target)
-                i = start + size
+                i = at[size - 1] + 1
                 break
         else:
             out.append(words[start])
@@ -714,6 +744,8 @@ def assemble(
     """
     known: set[str] = set(lexicon.stopwords)
     known.update(w for variant in lexicon.synonyms for w in variant)
+    # Words of other domains are words, not typos of this one's: "scams" is not "scan".
+    known.update(w for phrase in (*lexicon.off_topic, *lexicon.off_topic_exact) for w in phrase.split())
     term_ids: dict[str, int] = {}  # stem -> slot, in order of first use
     bag_ids, bag_tfs, bag_ends, lengths = array("I"), array("d"), array("I"), array("d")
     df: list[int] = []  # per slot: how many entries use the stem
@@ -1036,7 +1068,8 @@ _REPORTED = (
 _TELLING = (". ", "! ", "? ", "\n", ":", ", ")  # what a text of more than one asking sentence must contain
 _SENTENCE = r"(?<=[.!?])\s+|\n+"
 _LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
-_AS_A = r"\s*(as an? [^,:;.?!]{1,40})[,:]\s+"  # "As a parent,", "As a mum I'd like to know:"
+# "As a parent,", "As a mum I'd like to know:", and what it is for: "For a report on online harms:", "For my thesis,"
+_AS_A = r"\s*((?:as an?|for an?|for my|for our) [^,:;.?!]{1,40})[,:]\s+"
 # A question embedded in a statement: a verb of knowing, then a question word ("I'd like to know whether...").
 _EMBEDDED = (
     r"\b(?:know|understand|learn|wonder|wondering|curious|find out|figure out|explain)\b"
@@ -1476,6 +1509,7 @@ def first_part_checked(
 
 _INTERROGATIVES = frozenset(("who", "whom", "whose", "where", "why", "which", "how", "what"))
 _HOW_MUCH = frozenset(("many", "much", "long", "often"))
+_LEADING_PREPOSITIONS = frozenset(("for", "in", "to", "from", "by", "with", "at", "on", "of", "since", "until"))
 
 
 def interrogatives(text: str) -> frozenset[str]:
@@ -1487,6 +1521,8 @@ def interrogatives(text: str) -> frozenset[str]:
     found = set()
     for clause in re.split(r"[.?!;:,\n]+|\b(?:and|or)\b", text.lower()):
         words = clause.replace("'", " ").split()
+        if len(words) > 1 and words[0] in _LEADING_PREPOSITIONS and words[1] in _INTERROGATIVES:
+            words = words[1:]  # "for how long", "in what way", "to whom": the question word asks
         if words and words[0] in _INTERROGATIVES:
             how_much = words[0] == "how" and len(words) > 1 and words[1] in _HOW_MUCH
             found.add(f"how {words[1]}" if how_much else words[0])

@@ -56,6 +56,43 @@ def test_synonyms_take_the_longest_phrase_first() -> None:
     ]  # fmt: skip
 
 
+def test_a_possessive_is_read_as_the_name_it_ends() -> None:
+    assert normalise("The EU's police agency, NCMEC\u2019s tip line: it's what's needed") == (
+        "the eu police agency ncmec tip line it what needed"
+    )
+    assert normalise("the 'sorted' list, can't") == "the sorted list cant"  # a quote or a contraction is not one
+
+
+def test_a_determiner_inside_a_phrase_is_skipped() -> None:
+    lexicon = Lexicon.from_mapping(
+        {
+            "synonyms": {
+                "isp": ["company that provides internet"],
+                "reporthow": ["how do i file a report"],
+                "interpol": ["the international police"],
+            },
+            "stopwords": [],
+        }
+    )
+    assert apply_synonyms("the company that provides your internet".split(), lexicon) == ["the", "isp"]
+    assert apply_synonyms("how do i file the report".split(), lexicon) == ["reporthow"]
+    assert apply_synonyms("how do i file report".split(), lexicon) == ["reporthow"]
+    # the phrase's first word is never skipped: "international police cooperation" is not Interpol
+    phrase = "international police cooperation".split()
+    assert apply_synonyms(phrase, lexicon) == phrase
+    assert apply_synonyms("the international police".split(), lexicon) == ["interpol"]
+    # a determiner is dropped only inside a phrase that matched
+    assert apply_synonyms("the company that provides the".split(), lexicon) == "the company that provides the".split()
+
+
+def test_a_word_of_another_domain_is_not_a_typo_of_this_ones() -> None:
+    scan = [Entry(id="scan", question="Who scans uploads?", claim="Platforms do.", verdict=Verdict.FALSE)]
+    plain = build_index(scan, LEXICON)
+    assert "scan" in query_terms("scams", plain)  # unknown to the data: read as its nearest word
+    lexicon = Lexicon.from_mapping({"synonyms": {}, "stopwords": [], "off_topic": ["scams", "credit card"]})
+    assert "scam" in query_terms("scams", build_index(scan, lexicon))
+
+
 def test_typos_are_corrected_to_a_known_word_before_synonyms() -> None:
     index = build_index(ENTRIES, LEXICON)
     assert query_terms("do polise trace evry adress", index) == query_terms("do police trace every address", index)
@@ -160,6 +197,8 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
     assert context_of("Teacher here: who runs the CyberTipline?") == "Teacher here"
     assert context_of("As a parent, can police trace every IP?") == "As a parent"
     assert context_of("As a mum I'd like to know: do police trace every IP?") == "As a mum I'd like to know"
+    assert context_of("For a report on online harms: how do networks operate?") == "For a report on online harms"
+    assert context_of("For my thesis, do police trace every IP?") == "For my thesis"
     assert context_of("do police trace every IP?") == ""  # nothing but a question
     assert context_of("Police trace every IP. Everyone knows that.") == ""  # nothing asked
     embedded = "To protect my kids I want to understand how abuse networks operate. What do they use?"
@@ -362,6 +401,8 @@ def test_the_question_words_that_open_a_text_s_clauses() -> None:
     assert interrogatives("What's ICSE? Who runs it") == {"what", "who"}
     assert interrogatives("When our platform flags an upload, is that a lead?") == frozenset()  # 'when' tells
     assert interrogatives("NCMEC is part of the FBI") == frozenset()
+    assert interrogatives("For how long do they keep the records? To whom do I report?") == {"how long", "whom"}
+    assert interrogatives("For police, is that a lead?") == frozenset()  # a preposition opens it, no question word
 
 
 def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_best() -> None:
