@@ -20,7 +20,8 @@ safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
 questions_blind3_holdout.yaml, questions_blind4_holdout.yaml, questions_blind6_holdout.yaml,
 safety_holdout.yaml, safety_blind_holdout.yaml,
-safety_blind_holdout2.yaml, safety_blind_holdout3.yaml, safety_blind_holdout4.yaml.
+safety_blind_holdout2.yaml, safety_blind_holdout3.yaml, safety_blind_holdout4.yaml,
+safety_blind_holdout5.yaml.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
     "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml", "safety_legit_long.yaml",
     "safety_legit_long2.yaml", "safety_legit_short.yaml", "safety_help_report.yaml", "safety_legit_casual.yaml",
-    "safety_train5.yaml", "safety_blind_holdout4.yaml",
+    "safety_train5.yaml", "safety_blind_holdout4.yaml", "safety_train6.yaml", "safety_train7.yaml",
+    "safety_blind_holdout5.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
