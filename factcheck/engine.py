@@ -30,7 +30,7 @@ from factcheck.match import (
     states_quantity,
 )
 from factcheck.model import Answer, Candidate, Catalog, Entry, Status
-from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels
+from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels, withheld
 from factcheck.stance import is_opposite
 from factcheck.text import looks_non_english
 
@@ -121,6 +121,12 @@ class Engine:
         candidates = focus_checked(query, candidates, self._related, self._asks_with, without)  # why, not how
         decision = decide(candidates, threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
+        if entry is not None and withheld(query, self.policy):
+            # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates.
+            return Answer(
+                query=query, status=Status.NO_MATCH, entry=None, score=0.0, candidates=(),
+                resources=self.policy.resources,
+            )  # fmt: skip
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)
         found = self._other_part(query, entry.id) if entry and notices else (None, None, None)

@@ -39,6 +39,10 @@ from factcheck.model import Resource
 from factcheck.safety_classifier import SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
+# A query the classifier finds this likely harmful, but not enough to decline, is not answered
+# (stop 23: 5 of 19 harmful training queries that were answered, none of 3,342 answered
+# legitimate questions of the non-holdout sets).
+ANSWER_GATE = 0.95
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
@@ -221,6 +225,27 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
         if kind is not None:
             return kind
     return None
+
+
+def withheld(query: str, policy: SafetyPolicy) -> bool:
+    """True when a query nobody declined is still too likely harmful to be given an answer.
+
+    The classifier declines only where it is nearly sure; between ANSWER_GATE and that, a query
+    that the matcher would answer gets the channels instead of an entry (a harmful wording the
+    rules miss is most often answered with the very explainer it wanted). Safe frames stand
+    between the classifier and this as they do before a decline.
+    """
+    if policy.classifier is None:
+        return False
+    for part in examined_parts(query):
+        text = fold(part)
+        if len(text.split()) < CLASSIFIER_MIN_WORDS or any(p.search(text) for p in policy.exceptions):
+            continue
+        if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
+            continue
+        if policy.classifier.harm(text, meaning) >= ANSWER_GATE and not _in_safe_frame(text, policy):
+            return True
+    return False
 
 
 def _in_safe_frame(text: str, policy: SafetyPolicy) -> bool:
