@@ -15,8 +15,8 @@ Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml, questions_blind3.yaml,
 questions_long4.yaml, questions_blind4.yaml, questions_blind5.yaml, questions_blind6.yaml,
-safety.yaml, safety_blind.yaml, safety_train*.yaml, safety_help_report.yaml, and (legitimate only)
-safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
+questions_blind7.yaml, safety.yaml, safety_blind.yaml, safety_train*.yaml, safety_help_report.yaml, and
+(legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
 Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
 questions_blind3_holdout.yaml, questions_blind4_holdout.yaml, questions_blind6_holdout.yaml,
 safety_holdout.yaml, safety_blind_holdout.yaml,
@@ -42,7 +42,7 @@ MATCHING_SETS = (
     "questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml",
     "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml", "questions_long4.yaml",
     "questions_blind4.yaml", "questions_blind4_holdout.yaml", "questions_blind5.yaml", "questions_blind6.yaml",
-    "questions_blind6_holdout.yaml",
+    "questions_blind6_holdout.yaml", "questions_blind7.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
