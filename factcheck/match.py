@@ -1307,6 +1307,7 @@ def rank(
         # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
         scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    scored = _name_checked(query, index, scored)
     matched = [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)))
         for p, _, doc in scored[:top]
@@ -1317,6 +1318,52 @@ def rank(
         for doc in itertools.islice(unmatched, top - len(matched)):
             matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0))
     return matched
+
+
+NAME_DISCOUNT = 0.5  # the best candidate's confidence when the question names another entry's subject
+NAME_MIN_PHRASINGS = 3  # a name is an entry's own when this many of its phrasings use it, and no other entry's
+NAME_MAX_POSTINGS = 3  # ...and it is rare in the data (most words are not looked at any further)
+# A name as written: a capitalised word (or a run of them, "Child Protection System") that does not open a sentence.
+_NAME = re.compile(r"(?<=[\w,;)\"] )[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w-]*)*")
+
+
+def named_entries(query: str, index: Index) -> frozenset[int]:
+    """The entries whose own name the question writes: a capitalised word or run of words (not opening a
+    sentence) whose stem only that entry's phrasings use, in several of them ("Flock", "Child Protection
+    System", "the REPORT Act")."""
+    if not any(c.isupper() for c in query[1:]):
+        return frozenset()
+    found: set[int] = set()
+    for match in _NAME.finditer(query):
+        for term in query_terms(match.group(), index):
+            docs = [doc for doc, _ in itertools.islice(index.postings(term), NAME_MAX_POSTINGS + 1)]
+            if len(docs) > NAME_MAX_POSTINGS:
+                continue
+            owners = [d for d in docs if sum(term in line.split(" ") for line in index.phrasings[d].split("\n")) > 0]
+            if len(owners) == 1:
+                lines = index.phrasings[owners[0]].split("\n")
+                if sum(term in line.split(" ") for line in lines) >= NAME_MIN_PHRASINGS:
+                    found.add(owners[0])
+    return frozenset(found)
+
+
+def _name_checked(query: str, index: Index, scored: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+    """`scored` (probability, key, doc; best first), the best one's confidence cut when the question
+    names the subject of another candidate and not its own.
+
+    A confused asker names the thing asked about and mistaken guesses beside it: "Is the Child
+    Protection System an FBI database or something Interpol runs?" shares more words with Interpol's
+    database, but asks about the system it names; "does NCMEC use Flock plate readers to help find
+    missing kids" asks about the Flock partnership, not missing children in general."""
+    if len(scored) < 2:
+        return scored
+    named = named_entries(query, index)
+    best = scored[0][2]
+    if not named or best in named or not any(doc in named for _, _, doc in scored[1:]):
+        return scored
+    first = scored[0]
+    scored = [(first[0] * NAME_DISCOUNT, first[1], first[2]), *scored[1:]]
+    return sorted(scored, key=lambda item: (-item[0], -item[1], item[2]))
 
 
 def _shares(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from factcheck.match import (
     BODY_SHARE,
     CONTEXT_WEIGHT,
+    NAME_DISCOUNT,
     OFF_TOPIC_DISCOUNT,
     TOLD_SHARE,
     DecisionModel,
@@ -24,6 +25,7 @@ from factcheck.match import (
     interrogatives,
     lexical_off_topic,
     named,
+    named_entries,
     normalise,
     query_terms,
     rank,
@@ -453,3 +455,23 @@ def test_the_dictionary_is_the_whole_words_of_the_word_vectors_vocabulary(tmp_pa
     assert english_words(tmp_path) == ["contain", "bank"]  # 4+ ASCII letters, no word pieces
     assert english_words(tmp_path / "missing") == []  # no vocabulary: every unknown word may be a typo
     assert "contain" in load_lexicon(bundled_data_path("lexicon.yaml")).dictionary
+
+
+def test_a_question_that_names_another_entry_s_subject_is_not_answered_by_the_best() -> None:
+    entries = [
+        Entry(id="missing", question="Does the centre help find missing kids?", claim="It helps.", verdict=Verdict.TRUE,
+              aliases=("does the centre find missing children", "help to find missing kids")),
+        Entry(id="cameras", question="Does the centre use Flock cameras?", claim="It does.", verdict=Verdict.TRUE,
+              aliases=("the centre and Flock plate cameras", "Flock vehicle data", "is Flock part of the centre")),
+    ]  # fmt: skip
+    index = build_index(entries, Lexicon.from_mapping({"stopwords": ["does", "the", "to", "is", "of", "and"]}))
+    assert [index.ids[d] for d in named_entries("does the centre use Flock to help find missing kids", index)] == [
+        "cameras"
+    ]
+    assert named_entries("Flock help find missing kids", index) == frozenset()  # opening the sentence: not a name
+    assert named_entries("does the centre use flock to help find missing kids", index) == frozenset()  # not written so
+    lowercase = rank("does the centre help find missing kids with flock cameras", index)
+    written = rank("does the centre help find missing kids with Flock cameras", index)
+    assert [c.id for c in written] == [c.id for c in lowercase] == ["missing", "cameras"]
+    assert written[0].score == round(lowercase[0].score * NAME_DISCOUNT, 1)  # no longer answered
+    assert written[1].score == lowercase[1].score
