@@ -1576,6 +1576,20 @@ def interrogatives(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# A short clause that asks more about what the question has named ("..., and what does it involve?",
+# "How does that work?"): its question word is not the question's focus.
+_FOLLOW_UP = re.compile(
+    r"(?:[.?!;:,]\s*|\b(?:and|or|but|so)\s+)(?:how|what|why|who|where|which)\s+(?:does|do|did|would|will|can|could)\s+"
+    r"(?:it|that|this|they|those|these)(?:\s+[a-z]+)?\s*[?.!]",
+    re.IGNORECASE,
+)
+
+
+def _without_follow_ups(text: str) -> str:
+    """`text` without its short follow-up questions about what it has said (see _FOLLOW_UP)."""
+    return _FOLLOW_UP.sub(". ", text)  # called for few questions (a related runner-up close behind)
+
+
 def focus_checked(
     query: str,
     candidates: list[Candidate],
@@ -1598,7 +1612,7 @@ def focus_checked(
     rivals = _related_rivals(candidates, related)
     if not rivals:
         return candidates  # most questions
-    focus = interrogatives(query)
+    focus = interrogatives(_without_follow_ups(query))
     best = candidates[0]
     if not focus or focus & asks_with(best.id) or not any(focus & asks_with(c.id) for c in rivals):
         return candidates

@@ -427,6 +427,9 @@ def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_
     assert check(how_question, [how, why]) == [how, why]  # the best is asked this way
     assert check("police of different countries investigating rings together", [how, why]) == [how, why]
     assert check("Who investigates rings across countries?", [how, why]) == [how, why]  # neither is asked so
+    follow_up = "Do agencies in different countries work together on rings, and what does it involve?"
+    assert check(follow_up, [how, why]) == [how, why]  # a follow-up about what it asked sets no focus
+    assert check("Do agencies work together on rings? What makes it hard?", [how, why])[0].id == "challenges"
     again = [why._replace(score=91.0), other._replace(score=2.0)]  # ranked without the best
     ranked = focus_checked(
         why_question, [how, why], lambda i: related.get(i, ()), lambda i: asks.get(i, frozenset()), lambda i: again
