@@ -1269,6 +1269,7 @@ def rank(
     top: int = 3,
     encoder: Encoder | Callable[[], Encoder | None] | None = None,
     without: frozenset[str] = frozenset(),
+    names: bool = True,
 ) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
@@ -1276,7 +1277,9 @@ def rank(
     entry answers the question (at most 99.9: a match is never certain). Always `top` of
     them (or every entry, if fewer): entries sharing nothing with the question follow the
     others with score 0, in data order. `encoder` may be a function that loads one: it is
-    called only when the lexical evidence alone leaves the decision open.
+    called only when the lexical evidence alone leaves the decision open. `names`: when the question
+    names another candidate's subject and not the best's, halve the best's confidence and rank again
+    without it (see _name_rivals); off for that second ranking.
     """
     top = max(top, 0)
     model = index.model
@@ -1307,11 +1310,20 @@ def rank(
         # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
         scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    scored = _name_checked(query, index, scored)
+    named = _name_rivals(query, index, scored) if names else frozenset()
+    if named:
+        first = scored[0]
+        scored = sorted([(first[0] * NAME_DISCOUNT, *first[1:]), *scored[1:]], key=lambda i: (-i[0], -i[1], i[2]))
     matched = [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)))
         for p, _, doc in scored[:top]
     ]
+    if named:  # ranked again without the best: the entry it names no longer has it as a rival
+        again = rank(query, index, top, encoder, without | {index.ids[first[2]]}, names=False)
+        if again and again[0].id in {index.ids[d] for d in named}:
+            score = min(99.9, round(100.0 * first[0] * NAME_DISCOUNT, 1))
+            discounted = Candidate(id=index.ids[first[2]], question=index.questions[first[2]], score=score)
+            matched = sorted([discounted, *again], key=lambda c: -c.score)[:top]
     if len(matched) < top:
         seen = {c.id for c in matched}
         unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen and i not in left_out)
@@ -1347,23 +1359,20 @@ def named_entries(query: str, index: Index) -> frozenset[int]:
     return frozenset(found)
 
 
-def _name_checked(query: str, index: Index, scored: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
-    """`scored` (probability, key, doc; best first), the best one's confidence cut when the question
-    names the subject of another candidate and not its own.
+def _name_rivals(query: str, index: Index, scored: list[tuple[float, float, int]]) -> frozenset[int]:
+    """The candidates after the best that the question names, when it does not name the best (see
+    named_entries); most questions: none.
 
     A confused asker names the thing asked about and mistaken guesses beside it: "Is the Child
     Protection System an FBI database or something Interpol runs?" shares more words with Interpol's
     database, but asks about the system it names; "does NCMEC use Flock plate readers to help find
     missing kids" asks about the Flock partnership, not missing children in general."""
     if len(scored) < 2:
-        return scored
+        return frozenset()
     named = named_entries(query, index)
-    best = scored[0][2]
-    if not named or best in named or not any(doc in named for _, _, doc in scored[1:]):
-        return scored
-    first = scored[0]
-    scored = [(first[0] * NAME_DISCOUNT, first[1], first[2]), *scored[1:]]
-    return sorted(scored, key=lambda item: (-item[0], -item[1], item[2]))
+    if not named or scored[0][2] in named:
+        return frozenset()
+    return frozenset(doc for _, _, doc in scored[1:] if doc in named)
 
 
 def _shares(
