@@ -1269,7 +1269,7 @@ def rank(
     top: int = 3,
     encoder: Encoder | Callable[[], Encoder | None] | None = None,
     without: frozenset[str] = frozenset(),
-    names: bool = True,
+    checks: bool = True,
 ) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
@@ -1277,9 +1277,10 @@ def rank(
     entry answers the question (at most 99.9: a match is never certain). Always `top` of
     them (or every entry, if fewer): entries sharing nothing with the question follow the
     others with score 0, in data order. `encoder` may be a function that loads one: it is
-    called only when the lexical evidence alone leaves the decision open. `names`: when the question
+    called only when the lexical evidence alone leaves the decision open. `checks`: when the question
     names another candidate's subject and not the best's, halve the best's confidence and rank again
-    without it (see _name_rivals); off for that second ranking.
+    without it (see _name_rivals), and do not let a persona's story choose the answer (see
+    _story_checked); off for the rankings these checks make themselves.
     """
     top = max(top, 0)
     model = index.model
@@ -1310,7 +1311,7 @@ def rank(
         # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
         scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    named = _name_rivals(query, index, scored) if names else frozenset()
+    named = _name_rivals(query, index, scored) if checks else frozenset()
     if named:
         first = scored[0]
         scored = sorted([(first[0] * NAME_DISCOUNT, *first[1:]), *scored[1:]], key=lambda i: (-i[0], -i[1], i[2]))
@@ -1319,11 +1320,13 @@ def rank(
         for p, _, doc in scored[:top]
     ]
     if named:  # ranked again without the best: the entry it names no longer has it as a rival
-        again = rank(query, index, top, encoder, without | {index.ids[first[2]]}, names=False)
+        again = rank(query, index, top, encoder, without | {index.ids[first[2]]}, checks=False)
         if again and again[0].id in {index.ids[d] for d in named}:
             score = min(99.9, round(100.0 * first[0] * NAME_DISCOUNT, 1))
             discounted = Candidate(id=index.ids[first[2]], question=index.questions[first[2]], score=score)
             matched = sorted([discounted, *again], key=lambda c: -c.score)[:top]
+    if checks and matched and matched[0].score >= model.threshold:
+        matched = _story_checked(query, index, matched, encoder, without)
     if len(matched) < top:
         seen = {c.id for c in matched}
         unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen and i not in left_out)
@@ -1373,6 +1376,42 @@ def _name_rivals(query: str, index: Index, scored: list[tuple[float, float, int]
     if not named or scored[0][2] in named:
         return frozenset()
     return frozenset(doc for _, _, doc in scored[1:] if doc in named)
+
+
+STORY_FLOOR = 10.0  # the answer's score for the asking sentences alone under which a story chose it
+
+
+def _story_checked(
+    query: str,
+    index: Index,
+    matched: list[Candidate],
+    encoder: Encoder | Callable[[], Encoder | None] | None,
+    without: frozenset[str],
+) -> list[Candidate]:
+    """`matched`, or the candidates of the question's asking sentences alone when the story around
+    them chose the answer: the asking sentences alone confidently answer another entry and give the
+    answer under STORY_FLOOR, and the story names none of the bodies the data names.
+
+    A persona's story sets the scene ("I teach online safety to high schoolers.", "My son's teacher
+    told the class that..."); its words can outweigh a short question that says something else
+    ("How would you explain the way NCMEC and the police work together to confirm tips?"). A story
+    that names a body ("news about the EU police agency breaking up a network") may be what the
+    question asks about ("how do they work with other countries?"): it stays."""
+    told = context_parts(query)
+    if not told:
+        return matched
+    named_bodies = frozenset(stem_all(sorted(index.lexicon.names)))
+    if any(named_bodies.intersection(query_terms(part, index)) for part in told):
+        return matched
+    asking = query
+    for part in told:
+        asking = asking.replace(part, " ", 1)
+    alone = rank(asking, index, len(matched) + 2, encoder, without, checks=False)
+    if not alone or alone[0].id == matched[0].id or alone[0].score < index.model.threshold:
+        return matched
+    if next((c.score for c in alone if c.id == matched[0].id), 0.0) >= STORY_FLOOR:
+        return matched
+    return alone[: len(matched)]
 
 
 def _shares(

@@ -479,3 +479,21 @@ def test_a_question_that_names_another_entry_s_subject_is_not_answered_by_the_be
     assert written[0].score == round(lowercase[0].score * NAME_DISCOUNT, 1)  # no longer answered
     alone = rank("does the centre help find missing kids with Flock cameras", index, without=frozenset({"missing"}))
     assert written[1] == alone[0]  # ...and the named entry is ranked again without it as its rival
+
+
+def test_a_persona_s_story_does_not_choose_the_answer_the_asking_sentence_gives_almost_nothing() -> None:
+    entries = [
+        Entry(id="parents", question="How can teachers and parents keep kids safe online?", claim="They can.",
+              verdict=Verdict.TRUE, aliases=("online safety lessons for kids at school",
+                                             "what should a teacher tell high school kids about online safety")),
+        Entry(id="leads", question="How does the centre work with police to confirm tips?", claim="It does.",
+              verdict=Verdict.TRUE, aliases=("the centre and police confirm tips together",)),
+    ]  # fmt: skip
+    stopwords = "how the to and with does i a can at what should about for would you way work together do".split()
+    story = "I teach online safety lessons to high school kids, teachers and parents at the centre."
+    query = f"{story} Do they and police confirm tips?"
+    index = build_index(entries, Lexicon.from_mapping({"stopwords": stopwords}))
+    assert rank(query, index, checks=False)[0].id == "parents"  # the story's words outweigh the question's
+    assert rank(query, index)[0].id == "leads"  # ...but the asking sentence alone gives it almost nothing
+    naming = build_index(entries, Lexicon.from_mapping({"stopwords": stopwords, "names": ["centre"]}))
+    assert rank(query, naming) == rank(query, naming, checks=False)  # a story that names a body may be the subject
