@@ -1344,22 +1344,43 @@ _NAME = re.compile(r"(?<=[\w,;)\"] )[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-
 
 def named_entries(query: str, index: Index) -> frozenset[int]:
     """The entries whose own name the question writes: a capitalised word or run of words (not opening a
-    sentence) whose stem only that entry's phrasings use, in several of them ("Flock", "Child Protection
-    System", "the REPORT Act")."""
+    sentence) with a stem only that entry's phrasings use, in several of them, and every other word of it
+    in that entry's phrasings too ("Flock", "Flock Safety", "Child Protection System", "the REPORT Act";
+    not "the EARN IT Act" nor "the Online Safety Act", which only share a word with a name)."""
     if not any(c.isupper() for c in query[1:]):
         return frozenset()
     found: set[int] = set()
+    owner_of = _named_by(index)
     for match in _NAME.finditer(query):
-        for term in query_terms(match.group(), index):
-            docs = [doc for doc, _ in itertools.islice(index.postings(term), NAME_MAX_POSTINGS + 1)]
-            if len(docs) > NAME_MAX_POSTINGS:
-                continue
-            owners = [d for d in docs if sum(term in line.split(" ") for line in index.phrasings[d].split("\n")) > 0]
-            if len(owners) == 1:
-                lines = index.phrasings[owners[0]].split("\n")
-                if sum(term in line.split(" ") for line in lines) >= NAME_MIN_PHRASINGS:
-                    found.add(owners[0])
+        terms = query_terms(match.group(), index)
+        owner = next((doc for doc in map(owner_of, terms) if doc is not None), None)
+        if owner is None or not _capitalised_in(match.group(), index.questions[owner]):
+            continue
+        phrased = {t for line in index.phrasings[owner].split("\n") for t in line.split(" ")}
+        if all(term in phrased for term in terms):
+            found.add(owner)
     return frozenset(found)
+
+
+def _capitalised_in(run: str, question: str) -> bool:
+    """Whether a word of `run` is written capitalised in the entry's own question, as a name is
+    ("Flock" in "...partner with Flock Safety...", not "WiFi", which no question capitalises)."""
+    return any(
+        re.search(rf"\b{re.escape(word)}\b", question, re.IGNORECASE) and word in question for word in run.split()
+    )
+
+
+def _named_by(index: Index) -> Callable[[str], int | None]:
+    def owner(term: str) -> int | None:
+        """The one entry whose phrasings use `term`, in NAME_MIN_PHRASINGS of them; None for most words."""
+        docs = [doc for doc, _ in itertools.islice(index.postings(term), NAME_MAX_POSTINGS + 1)]
+        if not docs or len(docs) > NAME_MAX_POSTINGS:
+            return None
+        uses = {d: sum(term in line.split(" ") for line in index.phrasings[d].split("\n")) for d in docs}
+        owners = [d for d, n in uses.items() if n]
+        return owners[0] if len(owners) == 1 and uses[owners[0]] >= NAME_MIN_PHRASINGS else None
+
+    return owner
 
 
 def _name_rivals(query: str, index: Index, scored: list[tuple[float, float, int]]) -> frozenset[int]:

@@ -473,6 +473,11 @@ def test_a_question_that_names_another_entry_s_subject_is_not_answered_by_the_be
     ]
     assert named_entries("Flock help find missing kids", index) == frozenset()  # opening the sentence: not a name
     assert named_entries("does the centre use flock to help find missing kids", index) == frozenset()  # not written so
+    assert [index.ids[d] for d in named_entries("does the centre use Flock Vehicle data", index)] == ["cameras"]
+    assert named_entries("does the centre use the Flock Lifeguard app", index) == frozenset()  # a word the entry lacks
+    plain = [Entry(id="wifi", question="Can my wifi be used by others?", claim="Yes.", verdict=Verdict.TRUE,
+                   aliases=("wifi used by a neighbour", "open wifi", "a stranger on my wifi"))]  # fmt: skip
+    assert named_entries("is my home WiFi open", build_index(plain, Lexicon.from_mapping({}))) == frozenset()
     lowercase = rank("does the centre help find missing kids with flock cameras", index)
     written = rank("does the centre help find missing kids with Flock cameras", index)
     assert [c.id for c in written] == [c.id for c in lowercase] == ["missing", "cameras"]
