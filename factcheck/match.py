@@ -8,6 +8,12 @@ the index are corrected to the nearest indexed word with rapidfuzz (typos).
 The 0-100 score is the share of the question's information (IDF weight of its terms,
 unknown words counting the most) that the entry accounts for. It is comparable across
 questions, so one threshold decides whether to answer at all.
+
+Two checks follow the decision model in `rank`: a question that writes the name of another
+candidate's subject and not the best's ("Is the Child Protection System an FBI database or
+something Interpol runs?") halves the best's confidence and is ranked again without it
+(`named_entries`); and a persona's story that names no body does not choose the answer when the
+asking sentences alone confidently give another (`_story_checked`).
 """
 
 from __future__ import annotations
