@@ -8,6 +8,12 @@ the index are corrected to the nearest indexed word with rapidfuzz (typos).
 The 0-100 score is the share of the question's information (IDF weight of its terms,
 unknown words counting the most) that the entry accounts for. It is comparable across
 questions, so one threshold decides whether to answer at all.
+
+Two checks follow the decision model in `rank`: a question that writes the name of another
+candidate's subject and not the best's ("Is the Child Protection System an FBI database or
+something Interpol runs?") halves the best's confidence and is ranked again without it
+(`named_entries`); and a persona's story that names no body does not choose the answer when the
+asking sentences alone confidently give another (`_story_checked`).
 """
 
 from __future__ import annotations
@@ -1269,6 +1275,7 @@ def rank(
     top: int = 3,
     encoder: Encoder | Callable[[], Encoder | None] | None = None,
     without: frozenset[str] = frozenset(),
+    checks: bool = True,
 ) -> list[Candidate]:
     """The `top` best entries for `query`, best first, each scored 0-100.
 
@@ -1276,7 +1283,10 @@ def rank(
     entry answers the question (at most 99.9: a match is never certain). Always `top` of
     them (or every entry, if fewer): entries sharing nothing with the question follow the
     others with score 0, in data order. `encoder` may be a function that loads one: it is
-    called only when the lexical evidence alone leaves the decision open.
+    called only when the lexical evidence alone leaves the decision open. `checks`: when the question
+    names another candidate's subject and not the best's, halve the best's confidence and rank again
+    without it (see _name_rivals), and do not let a persona's story choose the answer (see
+    _story_checked); off for the rankings these checks make themselves.
     """
     top = max(top, 0)
     model = index.model
@@ -1307,16 +1317,128 @@ def rank(
         # "my cat is missing"): the model weighs the sign too lightly against strong word overlap.
         scored = [(p * OFF_TOPIC_DISCOUNT, key, doc) for p, key, doc in scored]
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    named = _name_rivals(query, index, scored) if checks else frozenset()
+    if named:
+        first = scored[0]
+        scored = sorted([(first[0] * NAME_DISCOUNT, *first[1:]), *scored[1:]], key=lambda i: (-i[0], -i[1], i[2]))
     matched = [
         Candidate(id=index.ids[doc], question=index.questions[doc], score=min(99.9, round(100.0 * p, 1)))
         for p, _, doc in scored[:top]
     ]
+    if named:  # ranked again without the best: the entry it names no longer has it as a rival
+        again = rank(query, index, top, encoder, without | {index.ids[first[2]]}, checks=False)
+        if again and again[0].id in {index.ids[d] for d in named}:
+            score = min(99.9, round(100.0 * first[0] * NAME_DISCOUNT, 1))
+            discounted = Candidate(id=index.ids[first[2]], question=index.questions[first[2]], score=score)
+            matched = sorted([discounted, *again], key=lambda c: -c.score)[:top]
+    if checks and matched and matched[0].score >= model.threshold:
+        matched = _story_checked(query, index, matched, encoder, without)
     if len(matched) < top:
         seen = {c.id for c in matched}
         unmatched = (i for i in range(len(index.ids)) if index.ids[i] not in seen and i not in left_out)
         for doc in itertools.islice(unmatched, top - len(matched)):
             matched.append(Candidate(id=index.ids[doc], question=index.questions[doc], score=0.0))
     return matched
+
+
+NAME_DISCOUNT = 0.5  # the best candidate's confidence when the question names another entry's subject
+NAME_MIN_PHRASINGS = 3  # a name is an entry's own when this many of its phrasings use it, and no other entry's
+NAME_MAX_POSTINGS = 3  # ...and it is rare in the data (most words are not looked at any further)
+# A name as written: a capitalised word (or a run of them, "Child Protection System") that does not open a sentence.
+_NAME = re.compile(r"(?<=[\w,;)\"] )[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w-]*)*")
+
+
+def named_entries(query: str, index: Index) -> frozenset[int]:
+    """The entries whose own name the question writes: a capitalised word or run of words (not opening a
+    sentence) with a stem only that entry's phrasings use, in several of them, and every other word of it
+    in that entry's phrasings too ("Flock", "Flock Safety", "Child Protection System", "the REPORT Act";
+    not "the EARN IT Act" nor "the Online Safety Act", which only share a word with a name)."""
+    if not any(c.isupper() for c in query[1:]):
+        return frozenset()
+    found: set[int] = set()
+    owner_of = _named_by(index)
+    for match in _NAME.finditer(query):
+        terms = query_terms(match.group(), index)
+        owner = next((doc for doc in map(owner_of, terms) if doc is not None), None)
+        if owner is None or not _capitalised_in(match.group(), index.questions[owner]):
+            continue
+        phrased = {t for line in index.phrasings[owner].split("\n") for t in line.split(" ")}
+        if all(term in phrased for term in terms):
+            found.add(owner)
+    return frozenset(found)
+
+
+def _capitalised_in(run: str, question: str) -> bool:
+    """Whether a word of `run` is written capitalised in the entry's own question, as a name is
+    ("Flock" in "...partner with Flock Safety...", not "WiFi", which no question capitalises)."""
+    return any(
+        re.search(rf"\b{re.escape(word)}\b", question, re.IGNORECASE) and word in question for word in run.split()
+    )
+
+
+def _named_by(index: Index) -> Callable[[str], int | None]:
+    def owner(term: str) -> int | None:
+        """The one entry whose phrasings use `term`, in NAME_MIN_PHRASINGS of them; None for most words."""
+        docs = [doc for doc, _ in itertools.islice(index.postings(term), NAME_MAX_POSTINGS + 1)]
+        if not docs or len(docs) > NAME_MAX_POSTINGS:
+            return None
+        uses = {d: sum(term in line.split(" ") for line in index.phrasings[d].split("\n")) for d in docs}
+        owners = [d for d, n in uses.items() if n]
+        return owners[0] if len(owners) == 1 and uses[owners[0]] >= NAME_MIN_PHRASINGS else None
+
+    return owner
+
+
+def _name_rivals(query: str, index: Index, scored: list[tuple[float, float, int]]) -> frozenset[int]:
+    """The candidates after the best that the question names, when it does not name the best (see
+    named_entries); most questions: none.
+
+    A confused asker names the thing asked about and mistaken guesses beside it: "Is the Child
+    Protection System an FBI database or something Interpol runs?" shares more words with Interpol's
+    database, but asks about the system it names; "does NCMEC use Flock plate readers to help find
+    missing kids" asks about the Flock partnership, not missing children in general."""
+    if len(scored) < 2:
+        return frozenset()
+    named = named_entries(query, index)
+    if not named or scored[0][2] in named:
+        return frozenset()
+    return frozenset(doc for _, _, doc in scored[1:] if doc in named)
+
+
+STORY_FLOOR = 10.0  # the answer's score for the asking sentences alone under which a story chose it
+
+
+def _story_checked(
+    query: str,
+    index: Index,
+    matched: list[Candidate],
+    encoder: Encoder | Callable[[], Encoder | None] | None,
+    without: frozenset[str],
+) -> list[Candidate]:
+    """`matched`, or the candidates of the question's asking sentences alone when the story around
+    them chose the answer: the asking sentences alone confidently answer another entry and give the
+    answer under STORY_FLOOR, and the story names none of the bodies the data names.
+
+    A persona's story sets the scene ("I teach online safety to high schoolers.", "My son's teacher
+    told the class that..."); its words can outweigh a short question that says something else
+    ("How would you explain the way NCMEC and the police work together to confirm tips?"). A story
+    that names a body ("news about the EU police agency breaking up a network") may be what the
+    question asks about ("how do they work with other countries?"): it stays."""
+    told = context_parts(query)
+    if not told:
+        return matched
+    named_bodies = frozenset(stem_all(sorted(index.lexicon.names)))
+    if any(named_bodies.intersection(query_terms(part, index)) for part in told):
+        return matched
+    asking = query
+    for part in told:
+        asking = asking.replace(part, " ", 1)
+    alone = rank(asking, index, len(matched) + 2, encoder, without, checks=False)
+    if not alone or alone[0].id == matched[0].id or alone[0].score < index.model.threshold:
+        return matched
+    if next((c.score for c in alone if c.id == matched[0].id), 0.0) >= STORY_FLOOR:
+        return matched
+    return alone[: len(matched)]
 
 
 def _shares(
@@ -1529,6 +1651,20 @@ def interrogatives(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# A short clause that asks more about what the question has named ("..., and what does it involve?",
+# "How does that work?"): its question word is not the question's focus.
+_FOLLOW_UP = re.compile(
+    r"(?:[.?!;:,]\s*|\b(?:and|or|but|so)\s+)(?:how|what|why|who|where|which)\s+(?:does|do|did|would|will|can|could)\s+"
+    r"(?:it|that|this|they|those|these)(?:\s+[a-z]+)?\s*[?.!]",
+    re.IGNORECASE,
+)
+
+
+def _without_follow_ups(text: str) -> str:
+    """`text` without its short follow-up questions about what it has said (see _FOLLOW_UP)."""
+    return _FOLLOW_UP.sub(". ", text)  # called for few questions (a related runner-up close behind)
+
+
 def focus_checked(
     query: str,
     candidates: list[Candidate],
@@ -1551,7 +1687,7 @@ def focus_checked(
     rivals = _related_rivals(candidates, related)
     if not rivals:
         return candidates  # most questions
-    focus = interrogatives(query)
+    focus = interrogatives(_without_follow_ups(query))
     best = candidates[0]
     if not focus or focus & asks_with(best.id) or not any(focus & asks_with(c.id) for c in rivals):
         return candidates

@@ -5,6 +5,7 @@ from __future__ import annotations
 from factcheck.match import (
     BODY_SHARE,
     CONTEXT_WEIGHT,
+    NAME_DISCOUNT,
     OFF_TOPIC_DISCOUNT,
     TOLD_SHARE,
     DecisionModel,
@@ -24,6 +25,7 @@ from factcheck.match import (
     interrogatives,
     lexical_off_topic,
     named,
+    named_entries,
     normalise,
     query_terms,
     rank,
@@ -425,6 +427,9 @@ def test_a_question_asked_only_a_related_runner_up_s_way_is_not_answered_by_the_
     assert check(how_question, [how, why]) == [how, why]  # the best is asked this way
     assert check("police of different countries investigating rings together", [how, why]) == [how, why]
     assert check("Who investigates rings across countries?", [how, why]) == [how, why]  # neither is asked so
+    follow_up = "Do agencies in different countries work together on rings, and what does it involve?"
+    assert check(follow_up, [how, why]) == [how, why]  # a follow-up about what it asked sets no focus
+    assert check("Do agencies work together on rings? What makes it hard?", [how, why])[0].id == "challenges"
     again = [why._replace(score=91.0), other._replace(score=2.0)]  # ranked without the best
     ranked = focus_checked(
         why_question, [how, why], lambda i: related.get(i, ()), lambda i: asks.get(i, frozenset()), lambda i: again
@@ -453,3 +458,47 @@ def test_the_dictionary_is_the_whole_words_of_the_word_vectors_vocabulary(tmp_pa
     assert english_words(tmp_path) == ["contain", "bank"]  # 4+ ASCII letters, no word pieces
     assert english_words(tmp_path / "missing") == []  # no vocabulary: every unknown word may be a typo
     assert "contain" in load_lexicon(bundled_data_path("lexicon.yaml")).dictionary
+
+
+def test_a_question_that_names_another_entry_s_subject_is_not_answered_by_the_best() -> None:
+    entries = [
+        Entry(id="missing", question="Does the centre help find missing kids?", claim="It helps.", verdict=Verdict.TRUE,
+              aliases=("does the centre find missing children", "help to find missing kids")),
+        Entry(id="cameras", question="Does the centre use Flock cameras?", claim="It does.", verdict=Verdict.TRUE,
+              aliases=("the centre and Flock plate cameras", "Flock vehicle data", "is Flock part of the centre")),
+    ]  # fmt: skip
+    index = build_index(entries, Lexicon.from_mapping({"stopwords": ["does", "the", "to", "is", "of", "and"]}))
+    assert [index.ids[d] for d in named_entries("does the centre use Flock to help find missing kids", index)] == [
+        "cameras"
+    ]
+    assert named_entries("Flock help find missing kids", index) == frozenset()  # opening the sentence: not a name
+    assert named_entries("does the centre use flock to help find missing kids", index) == frozenset()  # not written so
+    assert [index.ids[d] for d in named_entries("does the centre use Flock Vehicle data", index)] == ["cameras"]
+    assert named_entries("does the centre use the Flock Lifeguard app", index) == frozenset()  # a word the entry lacks
+    plain = [Entry(id="wifi", question="Can my wifi be used by others?", claim="Yes.", verdict=Verdict.TRUE,
+                   aliases=("wifi used by a neighbour", "open wifi", "a stranger on my wifi"))]  # fmt: skip
+    assert named_entries("is my home WiFi open", build_index(plain, Lexicon.from_mapping({}))) == frozenset()
+    lowercase = rank("does the centre help find missing kids with flock cameras", index)
+    written = rank("does the centre help find missing kids with Flock cameras", index)
+    assert [c.id for c in written] == [c.id for c in lowercase] == ["missing", "cameras"]
+    assert written[0].score == round(lowercase[0].score * NAME_DISCOUNT, 1)  # no longer answered
+    alone = rank("does the centre help find missing kids with Flock cameras", index, without=frozenset({"missing"}))
+    assert written[1] == alone[0]  # ...and the named entry is ranked again without it as its rival
+
+
+def test_a_persona_s_story_does_not_choose_the_answer_the_asking_sentence_gives_almost_nothing() -> None:
+    entries = [
+        Entry(id="parents", question="How can teachers and parents keep kids safe online?", claim="They can.",
+              verdict=Verdict.TRUE, aliases=("online safety lessons for kids at school",
+                                             "what should a teacher tell high school kids about online safety")),
+        Entry(id="leads", question="How does the centre work with police to confirm tips?", claim="It does.",
+              verdict=Verdict.TRUE, aliases=("the centre and police confirm tips together",)),
+    ]  # fmt: skip
+    stopwords = "how the to and with does i a can at what should about for would you way work together do".split()
+    story = "I teach online safety lessons to high school kids, teachers and parents at the centre."
+    query = f"{story} Do they and police confirm tips?"
+    index = build_index(entries, Lexicon.from_mapping({"stopwords": stopwords}))
+    assert rank(query, index, checks=False)[0].id == "parents"  # the story's words outweigh the question's
+    assert rank(query, index)[0].id == "leads"  # ...but the asking sentence alone gives it almost nothing
+    naming = build_index(entries, Lexicon.from_mapping({"stopwords": stopwords, "names": ["centre"]}))
+    assert rank(query, naming) == rank(query, naming, checks=False)  # a story that names a body may be the subject
