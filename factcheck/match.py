@@ -598,9 +598,15 @@ def _words_each(texts: Sequence[str]) -> list[list[str]]:
 
 
 def _fold_accents(match: re.Match[str]) -> str:
+    return _accents_folded(match.group())
+
+
+@lru_cache(maxsize=4096)
+def _accents_folded(run: str) -> str:
+    """A run of non-ASCII characters without its accents: each distinct run folded once (most are quotes)."""
     import unicodedata  # only non-ASCII text pays for it
 
-    return "".join(c for c in unicodedata.normalize("NFKD", match.group()) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", run) if not unicodedata.combining(c))
 
 
 class _Stems:

@@ -148,3 +148,62 @@ def test_a_refused_entry_still_has_its_other_fields_checked(tmp_path: Path) -> N
     assert f"{path}:3: source title is empty" in found
     # b-two and s1 exist, they are only refused: no second, misleading "unknown" report
     assert not any("unknown id 'b-two'" in m or "undeclared source 's1'" in m for m in found), found
+
+
+_ENTRY_VARIANTS = [
+    "    aliases:\n      - Another way to ask?\n      - '  padded  '\n",
+    "    tags: [Police, IP]\n    caveats: [It depends.]\n    related: [other-one]\n",
+    "    answer: '  The answer.  '\n",
+    "    answer: ''\n",
+    "    answer:\n",
+    "    aliases:\n",
+    "    aliases: one alias\n",
+    "    aliases: [ok, '', 3]\n",
+    "    aliases: [[nested]]\n",
+    "    aliases: !!str plain\n",
+    "    tags: [1, 2]\n",
+    "    reviewed: 2026-01-02\n",
+    "    claims:\n      - text: Part one.\n        citations: [src-a]\n",
+    "    colour: red\n",
+    "    question: A second question?\n",
+    '    answer: "Bell \\x07 rings"\n',
+    "    answer: 42\n",
+    "    answer: {a: b}\n",
+]
+_REPLACED = [
+    ("", ""),
+    ("verdict: unproven", "verdict: ' UNPROVEN '"),
+    ("verdict: unproven", "verdict: false"),
+    ("verdict: unproven", "verdict: maybe"),
+    ("verdict: unproven", "verdict: [unproven]"),
+    ("id: a-claim", "id: A_Claim"),
+    ("id: a-claim", "id: 12"),
+    ("claim: A claim.", "claim: A claim?"),
+    ("claim: A claim.", "claim: '   '"),
+    ("question: Is it so?", "question: !!binary aGk="),
+    ("    question: Is it so?\n", ""),
+]
+
+
+@pytest.mark.parametrize("extra", _ENTRY_VARIANTS)
+@pytest.mark.parametrize(("old", "new"), _REPLACED)
+def test_an_entry_read_at_once_is_the_entry_read_field_by_field(extra: str, old: str, new: str) -> None:
+    """`_Reader.plain_entry` (the fast path) reads what `entry` reads field by field, counts the same
+    nodes, or leaves the entry to it: the same entries, problems and lines, whatever the entry holds."""
+    import yaml
+
+    from factcheck.catalog import _FileReport, _Loader, _Reader
+
+    class FieldByField(_Reader):
+        def plain_entry(self, node: object) -> None:
+            return None
+
+    text = (MINIMAL + extra).replace(old, new) + MINIMAL.replace("entries:\n", "").replace("a-claim", "b-claim")
+    read = []
+    for reader_class in (_Reader, FieldByField):
+        report = _FileReport()
+        reader = reader_class("f.yaml", report, text)
+        root = yaml.compose(text, Loader=_Loader)
+        entries = [reader.entry(node) for node in root.value[0][1].value]
+        read.append((entries, report.problems, report.refused_ids, reader.nodes_seen))
+    assert read[0] == read[1]
