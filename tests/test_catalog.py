@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,67 @@ def test_an_entry_read_at_once_is_the_entry_read_field_by_field(extra: str, old:
         entries = [reader.entry(node) for node in root.value[0][1].value]
         read.append((entries, report.problems, report.refused_ids, reader.nodes_seen))
     assert read[0] == read[1]
+
+
+_LINE_VALUES = [
+    "A plain text.", "'Quoted: yes'", "'it''s'", '"double"', "Ünï text", "x#y", "yes", "null", "~", "123", "2020-01-02",
+    "'bad'quote'", '"esc\\n"', "a: b", "a #c", "x:", "#c", "- x", "&a", "*a", "!t x", "|", ">", "%x", "@x", "`x",
+    "{a: 1}", "[a]", "  spaced  ", "", "a\u00a0", "tab\there", "bell\x07", "what?", "UPPER-ID", "False", "it's",
+    "'  pad  '", "''", "'", "a\u2028b", "nel\x85x", "del\x7f", "=", "<<", ".5", "+1", "mostly-true", " MIXED", "a\rb",
+]  # fmt: skip
+
+
+def _line_document(rng: random.Random) -> str:
+    """A document of entries as machine-made data writes them, with near misses of every kind mixed in."""
+    odd = rng.choice([0.0, 0.02, 0.1, 0.4])
+    dash = rng.choice([0, 2]) if rng.random() > odd else rng.choice([1, 3])
+
+    def value(usual: str) -> str:
+        return rng.choice(_LINE_VALUES) if rng.random() < odd else usual
+
+    lines = ["entries:"]
+    for n in range(rng.randint(1, 5)):
+        keys = [
+            "id",
+            "question",
+            "claim",
+            "verdict",
+            *rng.sample(["aliases", "answer", "tags", "caveats", "related"], 2),
+        ]
+        if rng.random() < odd:
+            keys += rng.sample(["reviewed", "claims", "colour", "id", "aliases"], 1)
+        if rng.random() < odd:
+            keys.remove(rng.choice(keys))
+        rng.shuffle(keys)
+        for i, key in enumerate(keys):
+            prefix = " " * dash + "- " if i == 0 else " " * (dash + 2 + (rng.random() < odd / 4))
+            usual = {"id": f"e-{n}", "verdict": rng.choice(["unproven", "false", "Mixed"])}.get(key, "Some text.")
+            if key in ("aliases", "tags", "caveats", "related", "claims") and rng.random() > odd:
+                lines.append(f"{prefix}{key}:")
+                indent = dash + 2 + rng.choice([0, 2])
+                for _ in range(rng.randint(0 if rng.random() < odd else 1, 3)):
+                    lines.append(
+                        " " * (indent + (rng.random() < odd / 4)) + "- " + value(rng.choice(["word", "Two words"]))
+                    )
+            else:
+                lines.append(f"{prefix}{key}:{' ' if rng.random() > odd / 4 else ''}{value(usual)}")
+            if rng.random() < odd / 4:
+                lines.append(rng.choice(["", "  # a comment", "sources:", "---"]))
+    return "\n".join(lines) + ("\n" if rng.random() > odd else "")
+
+
+def test_a_document_read_line_by_line_is_the_document_composed(tmp_path: Path) -> None:
+    """`_plain_document` reads machine-made data without composing YAML: the same entries, lines and
+    problems as composing it, or it leaves the document to YAML (any line it does not know for sure)."""
+    from factcheck import catalog
+
+    path, rng, fast = tmp_path / "f.yaml", random.Random(23), 0
+    for _ in range(600):
+        text = _line_document(rng)
+        path.write_text(text, encoding="utf-8")
+        fast += catalog._plain_document(text, str(path)) is not None
+        read = catalog.read_part(path)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(catalog, "_plain_document", lambda text, name: None)
+            assert read == catalog.read_part(path), text
+    assert 50 < fast < 550  # both ways taken
