@@ -715,7 +715,6 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
 # What a plain document (`_plain_document`) may hold: printable characters and newlines, not a tab, a
 # carriage return or another line break of YAML 1.1 (NEL, U+2028, U+2029), nor a byte-order mark.
 _NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_PLAIN_LINE_KEY = re.compile(r"([a-z]+):(?: +(.*))?")  # `key:` or `key: value`, after the indentation
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar beginning with one is not plain here
 
 
@@ -739,10 +738,13 @@ def _plain_value(text: str) -> str | None:
         return inner
     if first in _INDICATORS or ": " in text or " #" in text or text[-1] == ":":
         return None
-    for _, expression in _Loader._by_first.get(first, ()):  # a number, a date, true, null...: not text
+    for _, expression in _RESOLVERS_BY_FIRST.get(first, ()):  # a number, a date, true, null...: not text
         if expression.match(text):
             return None
     return text
+
+
+_RESOLVERS_BY_FIRST = _Loader._by_first
 
 
 def _plain_document(text: str, name: str) -> list[Entry] | None:
@@ -765,7 +767,7 @@ def _plain_document(text: str, name: str) -> list[Entry] | None:
         return None
     entry_prefix, key_indent = " " * dash + "- ", dash + 2
     key_prefix, item_prefixes = " " * key_indent, (" " * key_indent + "- ", " " * (key_indent + 2) + "- ")
-    match_key, value_of, list_keys, plain_keys = _PLAIN_LINE_KEY.fullmatch, _plain_value, _LIST_KEYS, _PLAIN_KEYS
+    value_of, list_keys, plain_keys = _plain_value, _LIST_KEYS, _PLAIN_KEYS
     reader = _Reader(name, _FileReport(), None)
     reader.controls_possible = False  # no control character in the text (`_NOT_PLAIN_TEXT`)
     reader.nodes_seen = 1  # the file's `entries` key
@@ -804,16 +806,18 @@ def _plain_document(text: str, name: str) -> list[Entry] | None:
             fields, counted, start, rest = {}, 0, number + 1, line[len(entry_prefix) :]  # lines[0] is line 1
         else:
             return None
-        found = match_key(rest)
-        if found is None or not start:
+        key, separator, raw = rest.partition(": ")  # `key: value`, or `key:` alone (a list follows)
+        listed = not separator
+        if listed:
+            key = rest[:-1]
+            if rest[-1:] != ":":
+                return None
+        if key in fields or key not in plain_keys or listed != (key in list_keys) or not start:
             return None
-        key, raw = found.groups()
-        if key in fields or key not in plain_keys or (raw is None) != (key in list_keys):
-            return None
-        if raw is None:
+        if listed:
             fields[key] = items = []
         else:
-            value = value_of(raw)
+            value = value_of(raw.lstrip(" "))
             if value is None or not value.strip():
                 return None
             fields[key] = value.strip()
