@@ -693,13 +693,15 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
     # Each word a text can hold after synonyms, stemmed once; a stopword to nothing (None): each
     # text's stems (its content words', `content_words`, stemmed) are then one pass in C.
     distinct = list(known.union(*lexicon.synonyms.values()))
-    stem_of: dict[str, str | None] = dict(zip(distinct, stem_all(distinct), strict=True))
-    if "" in stem_of.values():  # pragma: no cover - Snowball stems no word to nothing
-        raise ValueError("a word stemmed to nothing")
-    stem_of.update(dict.fromkeys(lexicon.stopwords.intersection(distinct)))
-    del distinct
-    stems = [list(filter(None, map(stem_of.__getitem__, words))) for words in rewritten]
-    del rewritten, stem_of
+    stem_of: dict[str, str] = dict(zip(distinct, stem_all(distinct), strict=True))
+    stopwords = lexicon.stopwords
+    if "" in stem_of.values():  # pragma: no cover - Snowball stems no word to nothing (filter would drop it)
+        stems = [[stem_of[w] for w in words if w not in stopwords] for words in rewritten]
+    else:
+        stem_or_none: dict[str, str | None] = {**stem_of, **dict.fromkeys(stopwords.intersection(distinct))}
+        stems = [list(filter(None, map(stem_or_none.__getitem__, words))) for words in rewritten]
+        del stem_or_none
+    del distinct, rewritten, stem_of
     phrasing_lines: list[str] = []
     entry_terms: list[str] = []
     bagged: list[str] = []  # every entry's stems, each once per entry, entry after entry
