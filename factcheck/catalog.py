@@ -330,6 +330,9 @@ class _Reader:
         return tuple(claims)
 
     def entry(self, node: Node) -> Entry | None:
+        plain = self.plain_entry(node)
+        if plain is not None:
+            return plain
         fields = self.mapping(node, "an entry", ENTRY_KEYS)
         if not fields:
             return None
@@ -361,6 +364,64 @@ class _Reader:
         if refused:
             return None
         return Entry(file=self.file, line=_line(node), **values)  # type: ignore[arg-type]
+
+    def plain_entry(self, node: Node) -> Entry | None:
+        """The entry `entry` reads from `node` when every check passes at once (most entries of machine-made
+        data): a mapping of known keys, each once, whose values are non-empty text, or lists of it, without
+        a control character; a lowercase slug for id, a statement for claim, a known verdict; no claims list
+        nor reviewed date. Counts its nodes as `entry` does. Else None, having recorded nothing: `entry`
+        then reads it field by field, with every problem in its place.
+        """
+        if type(node) is not MappingNode:
+            return None
+        scalar, text_tag, controls = ScalarNode, _STR_TAG, self.controls_possible
+        values: dict[str, object] = {}
+        counted = len(node.value)  # `mapping` counts each key
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if type(key_node) is not scalar or key not in _PLAIN_KEYS or key in values:
+                return None
+            if key in _LIST_KEYS:
+                if type(value_node) is not SequenceNode:
+                    return None
+                items = value_node.value
+                for item in items:  # each a text (`text_list`)
+                    if type(item) is not scalar or item.tag != text_tag or not item.value.strip():
+                        return None
+                    if controls and CONTROL.search(item.value):
+                        return None
+                values[key] = tuple([item.value.strip() for item in items])
+                counted += len(items)
+            else:
+                if type(value_node) is not scalar or value_node.tag != text_tag:
+                    return None
+                value = value_node.value
+                stripped = value.strip()
+                if not stripped or (controls and CONTROL.search(value)):
+                    return None
+                values[key] = stripped
+                counted += 1
+        return self.checked_entry(values, counted, node.start_mark.line + 1)
+
+    def checked_entry(self, values: dict[str, object], counted: int, line: int) -> Entry | None:
+        """`plain_entry`'s last checks, of `values` (stripped non-empty texts, and tuples of them for the
+        list keys) that read `counted` nodes: the entry at `line`, else None (nothing recorded)."""
+        if len(values) < 4 or not _REQUIRED_KEYS.issubset(values) or self.nodes_seen + counted > MAX_NODES:
+            return None
+        verdict = _VERDICT_OF.get(str(values["verdict"]).lower())
+        if verdict is None or not SLUG.match(str(values["id"])) or "?" in str(values["claim"]):
+            return None
+        self.nodes_seen += counted
+        values["verdict"] = verdict
+        if "tags" in values:
+            values["tags"] = tuple([tag.lower() for tag in values["tags"]])  # type: ignore[attr-defined]
+        return Entry(file=self.file, line=line, **values)  # type: ignore[arg-type]
+
+
+_REQUIRED_KEYS = frozenset(("id", "question", "claim", "verdict"))
+_LIST_KEYS = frozenset(("aliases", "caveats", "tags", "related"))
+_PLAIN_KEYS = _REQUIRED_KEYS | _LIST_KEYS | {"answer"}  # what `plain_entry` reads (not claims, reviewed)
+_VERDICT_OF = {verdict.value: verdict for verdict in Verdict}
 
 
 class _TooLarge(Exception):
@@ -597,6 +658,9 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
     if text is None:
         return [], []
     name = str(path)
+    plain = _plain_document(text, name)
+    if plain is not None:
+        return plain, []
     try:
         root, too_deep, tagged = _compose(text)
         if too_deep is not None:
@@ -646,6 +710,119 @@ def read_file(path: Path, report: _FileReport) -> tuple[list[Entry], list[tuple[
         report.error(name, 1, f"document expands to more than {MAX_NODES:,} nodes (YAML aliases?)")
         return [], []
     return entries, sources
+
+
+# What a plain document (`_plain_document`) may hold: printable characters and newlines, not a tab, a
+# carriage return or another line break of YAML 1.1 (NEL, U+2028, U+2029), nor a byte-order mark.
+_NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar beginning with one is not plain here
+
+
+def _plain_value(text: str) -> str | None:
+    """The string YAML reads from `text`, a one-line scalar (leading spaces gone), when it is text for sure:
+    plain (no indicator first, no `: ` nor ` #`, no `:` last, and no tag but str by YAML's resolvers),
+    single-quoted, or double-quoted without escapes; else None."""
+    text = text.rstrip(" ")
+    if not text:
+        return None
+    first = text[0]
+    if first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", ""):
+            return None
+        return inner.replace("''", "'")
+    if first == '"':
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != '"' or '"' in inner or "\\" in inner:
+            return None
+        return inner
+    if first in _INDICATORS or ": " in text or " #" in text or text[-1] == ":":
+        return None
+    for _, expression in _RESOLVERS_BY_FIRST.get(first, ()):  # a number, a date, true, null...: not text
+        if expression.match(text):
+            return None
+    return text
+
+
+_RESOLVERS_BY_FIRST = _Loader._by_first
+
+
+def _plain_document(text: str, name: str) -> list[Entry] | None:
+    """The entries of a document `read_file` would read without a problem, read line by line without
+    composing YAML, when every line is one this knows for sure (what machine-made data holds): `entries:`,
+    then each entry a `- key: value` line and `key: value` lines (`key:` and `- item` lines for a list),
+    each value a one-line scalar `_plain_value` reads, and each entry one `_Reader.plain_entry` would
+    take. Else None (nothing reported): `read_file` composes it as YAML. The same entries, lines and
+    node count (MAX_NODES) as composing it.
+    """
+    if not text.startswith("entries:\n") or _NOT_PLAIN_TEXT.search(text) is not None:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(lines) < 2:
+        return None
+    dash = len(lines[1]) - len(lines[1].lstrip(" "))  # where each entry's "- " is (0 or 2 spaces)
+    if dash not in (0, 2):
+        return None
+    entry_prefix, key_indent = " " * dash + "- ", dash + 2
+    key_prefix, item_prefixes = " " * key_indent, (" " * key_indent + "- ", " " * (key_indent + 2) + "- ")
+    value_of, list_keys, plain_keys = _plain_value, _LIST_KEYS, _PLAIN_KEYS
+    reader = _Reader(name, _FileReport(), None)
+    reader.controls_possible = False  # no control character in the text (`_NOT_PLAIN_TEXT`)
+    reader.nodes_seen = 1  # the file's `entries` key
+    entries: list[Entry] = []
+    fields: dict[str, object] = {}  # the entry being read: key -> stripped text, or list of them
+    counted = 0  # the nodes `plain_entry` would count for it
+    items: list[str] | None = None  # the list being read
+    item_prefix = ""
+    start = 0  # the line of the entry being read (1-based)
+    for number in range(1, len(lines) + 1):
+        line = lines[number] if number < len(lines) else None
+        if items is not None:
+            if line is not None and not items and line.startswith(item_prefixes):
+                item_prefix = item_prefixes[0] if line.startswith(item_prefixes[0]) else item_prefixes[1]
+            if item_prefix and line is not None and line.startswith(item_prefix):
+                value = value_of(line[len(item_prefix) :].lstrip(" "))
+                if value is None or not value.strip():
+                    return None
+                items.append(value.strip())
+                counted += 1
+                continue
+            if not items:  # `key:` and no item: null, not a list
+                return None
+            items, item_prefix = None, ""
+        if line is not None and line.startswith(key_prefix) and line[key_indent : key_indent + 1] != " ":
+            rest = line[key_indent:]
+        elif line is None or line.startswith(entry_prefix):
+            if start:
+                values = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+                entry = reader.checked_entry(values, counted + len(fields), start)
+                if entry is None:
+                    return None
+                entries.append(entry)
+            if line is None:
+                break
+            fields, counted, start, rest = {}, 0, number + 1, line[len(entry_prefix) :]  # lines[0] is line 1
+        else:
+            return None
+        key, separator, raw = rest.partition(": ")  # `key: value`, or `key:` alone (a list follows)
+        listed = not separator
+        if listed:
+            key = rest[:-1]
+            if rest[-1:] != ":":
+                return None
+        if key in fields or key not in plain_keys or listed != (key in list_keys) or not start:
+            return None
+        if listed:
+            fields[key] = items = []
+        else:
+            value = value_of(raw.lstrip(" "))
+            if value is None or not value.strip():
+                return None
+            fields[key] = value.strip()
+            counted += 1
+    return entries if start else None
 
 
 def check_references(

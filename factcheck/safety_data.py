@@ -27,7 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
-from factcheck.safety import KINDS, LazyPattern, Rule, SafetyPolicy, lazy
+from factcheck.safety import KINDS, LazyPattern, Rule, SafetyPolicy, compile_pattern, lazy
 from factcheck.safety_classifier import SafetyClassifier
 
 CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
@@ -130,7 +130,7 @@ class _Compiler:
             if source is None or name not in needed:
                 continue
             try:
-                self.compiled[name] = re.compile(source)
+                self.compiled[name] = compile_pattern(source)
             except re.error:
                 broken.add(name)
         for name in broken:
@@ -219,7 +219,7 @@ class _Compiler:
 
     def _compile(self, source: str, path: Path_, what: str) -> re.Pattern[str] | None:
         try:
-            return re.compile(source)
+            return compile_pattern(source)
         except re.error as exc:
             self.bad(path, f"{what} is not a valid regular expression: {exc}")
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,126 @@ def test_a_refused_entry_still_has_its_other_fields_checked(tmp_path: Path) -> N
     assert f"{path}:3: source title is empty" in found
     # b-two and s1 exist, they are only refused: no second, misleading "unknown" report
     assert not any("unknown id 'b-two'" in m or "undeclared source 's1'" in m for m in found), found
+
+
+_ENTRY_VARIANTS = [
+    "    aliases:\n      - Another way to ask?\n      - '  padded  '\n",
+    "    tags: [Police, IP]\n    caveats: [It depends.]\n    related: [other-one]\n",
+    "    answer: '  The answer.  '\n",
+    "    answer: ''\n",
+    "    answer:\n",
+    "    aliases:\n",
+    "    aliases: one alias\n",
+    "    aliases: [ok, '', 3]\n",
+    "    aliases: [[nested]]\n",
+    "    aliases: !!str plain\n",
+    "    tags: [1, 2]\n",
+    "    reviewed: 2026-01-02\n",
+    "    claims:\n      - text: Part one.\n        citations: [src-a]\n",
+    "    colour: red\n",
+    "    question: A second question?\n",
+    '    answer: "Bell \\x07 rings"\n',
+    "    answer: 42\n",
+    "    answer: {a: b}\n",
+]
+_REPLACED = [
+    ("", ""),
+    ("verdict: unproven", "verdict: ' UNPROVEN '"),
+    ("verdict: unproven", "verdict: false"),
+    ("verdict: unproven", "verdict: maybe"),
+    ("verdict: unproven", "verdict: [unproven]"),
+    ("id: a-claim", "id: A_Claim"),
+    ("id: a-claim", "id: 12"),
+    ("claim: A claim.", "claim: A claim?"),
+    ("claim: A claim.", "claim: '   '"),
+    ("question: Is it so?", "question: !!binary aGk="),
+    ("    question: Is it so?\n", ""),
+]
+
+
+@pytest.mark.parametrize("extra", _ENTRY_VARIANTS)
+@pytest.mark.parametrize(("old", "new"), _REPLACED)
+def test_an_entry_read_at_once_is_the_entry_read_field_by_field(extra: str, old: str, new: str) -> None:
+    """`_Reader.plain_entry` (the fast path) reads what `entry` reads field by field, counts the same
+    nodes, or leaves the entry to it: the same entries, problems and lines, whatever the entry holds."""
+    import yaml
+
+    from factcheck.catalog import _FileReport, _Loader, _Reader
+
+    class FieldByField(_Reader):
+        def plain_entry(self, node: object) -> None:
+            return None
+
+    text = (MINIMAL + extra).replace(old, new) + MINIMAL.replace("entries:\n", "").replace("a-claim", "b-claim")
+    read = []
+    for reader_class in (_Reader, FieldByField):
+        report = _FileReport()
+        reader = reader_class("f.yaml", report, text)
+        root = yaml.compose(text, Loader=_Loader)
+        entries = [reader.entry(node) for node in root.value[0][1].value]
+        read.append((entries, report.problems, report.refused_ids, reader.nodes_seen))
+    assert read[0] == read[1]
+
+
+_LINE_VALUES = [
+    "A plain text.", "'Quoted: yes'", "'it''s'", '"double"', "Ünï text", "x#y", "yes", "null", "~", "123", "2020-01-02",
+    "'bad'quote'", '"esc\\n"', "a: b", "a #c", "x:", "#c", "- x", "&a", "*a", "!t x", "|", ">", "%x", "@x", "`x",
+    "{a: 1}", "[a]", "  spaced  ", "", "a\u00a0", "tab\there", "bell\x07", "what?", "UPPER-ID", "False", "it's",
+    "'  pad  '", "''", "'", "a\u2028b", "nel\x85x", "del\x7f", "=", "<<", ".5", "+1", "mostly-true", " MIXED", "a\rb",
+]  # fmt: skip
+
+
+def _line_document(rng: random.Random) -> str:
+    """A document of entries as machine-made data writes them, with near misses of every kind mixed in."""
+    odd = rng.choice([0.0, 0.02, 0.1, 0.4])
+    dash = rng.choice([0, 2]) if rng.random() > odd else rng.choice([1, 3])
+
+    def value(usual: str) -> str:
+        return rng.choice(_LINE_VALUES) if rng.random() < odd else usual
+
+    lines = ["entries:"]
+    for n in range(rng.randint(1, 5)):
+        keys = [
+            "id",
+            "question",
+            "claim",
+            "verdict",
+            *rng.sample(["aliases", "answer", "tags", "caveats", "related"], 2),
+        ]
+        if rng.random() < odd:
+            keys += rng.sample(["reviewed", "claims", "colour", "id", "aliases"], 1)
+        if rng.random() < odd:
+            keys.remove(rng.choice(keys))
+        rng.shuffle(keys)
+        for i, key in enumerate(keys):
+            prefix = " " * dash + "- " if i == 0 else " " * (dash + 2 + (rng.random() < odd / 4))
+            usual = {"id": f"e-{n}", "verdict": rng.choice(["unproven", "false", "Mixed"])}.get(key, "Some text.")
+            if key in ("aliases", "tags", "caveats", "related", "claims") and rng.random() > odd:
+                lines.append(f"{prefix}{key}:")
+                indent = dash + 2 + rng.choice([0, 2])
+                for _ in range(rng.randint(0 if rng.random() < odd else 1, 3)):
+                    lines.append(
+                        " " * (indent + (rng.random() < odd / 4)) + "- " + value(rng.choice(["word", "Two words"]))
+                    )
+            else:
+                lines.append(f"{prefix}{key}:{' ' if rng.random() > odd / 4 else ''}{value(usual)}")
+            if rng.random() < odd / 4:
+                lines.append(rng.choice(["", "  # a comment", "sources:", "---"]))
+    return "\n".join(lines) + ("\n" if rng.random() > odd else "")
+
+
+def test_a_document_read_line_by_line_is_the_document_composed(tmp_path: Path) -> None:
+    """`_plain_document` reads machine-made data without composing YAML: the same entries, lines and
+    problems as composing it, or it leaves the document to YAML (any line it does not know for sure)."""
+    from factcheck import catalog
+
+    path, rng, fast = tmp_path / "f.yaml", random.Random(23), 0
+    for _ in range(600):
+        text = _line_document(rng)
+        path.write_text(text, encoding="utf-8")
+        fast += catalog._plain_document(text, str(path)) is not None
+        read = catalog.read_part(path)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(catalog, "_plain_document", lambda text, name: None)
+            assert read == catalog.read_part(path), text
+    assert 50 < fast < 550  # both ways taken

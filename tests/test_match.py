@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from factcheck.match import (
     BODY_SHARE,
     CONTEXT_WEIGHT,
@@ -11,8 +16,11 @@ from factcheck.match import (
     DecisionModel,
     Lexicon,
     _correct,
+    _rewritten,
     _shares,
+    _synonym_trie,
     _view,
+    _words_each,
     apply_synonyms,
     build_index,
     candidate_features,
@@ -85,6 +93,33 @@ def test_a_determiner_inside_a_phrase_is_skipped() -> None:
     assert apply_synonyms("the international police".split(), lexicon) == ["interpol"]
     # a determiner is dropped only inside a phrase that matched
     assert apply_synonyms("the company that provides the".split(), lexicon) == "the company that provides the".split()
+
+
+def test_the_tree_of_variants_rewrites_as_apply_synonyms_does() -> None:
+    """`analyse` rewrites synonyms by walking a tree of the variants: the same words as `apply_synonyms`."""
+    from factcheck.engine import _bundled_lexicon
+
+    for lexicon in (LEXICON, _bundled_lexicon()):
+        trie = _synonym_trie(lexicon)
+        variants = sorted(lexicon.synonyms)
+        words = sorted({w for v in variants for w in v} | {"the", "a", "your", "x"})
+        texts = [list(v) for v in variants]
+        texts += [[*v[:1], "the", *v[1:]] for v in variants]  # a determiner inside, skipped
+        texts += [list(v[:-1]) for v in variants]  # a phrase cut short
+        texts += [[*a, *b] for a, b in itertools.pairwise(variants)]  # one after another, overlapping
+        texts += [[*words[n : n + 3], *v, *words[n + 1 : n + 2]] for n, v in enumerate(variants[: len(words)])]
+        for text in texts:
+            expected = apply_synonyms(text, lexicon)
+            assert (text if trie.keys().isdisjoint(text) else _rewritten(text, trie)) == expected, text
+
+
+_PIECES = [*"aAbBsStZ09 _'\u2019.-,:/#\t\ré\u0301ßİΣ\u2028\x1c‘’“", "http://x.y/z", "www.", "pic.twitter.com/a", "EU's"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@given(st.lists(_TEXT, max_size=5))
+def test_a_batch_of_texts_splits_into_the_words_each_normalises_to(texts: list[str]) -> None:
+    assert _words_each(texts) == [normalise(text).split() for text in texts]
 
 
 def test_a_word_of_another_domain_is_not_a_typo_of_this_ones() -> None:

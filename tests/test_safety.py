@@ -1395,3 +1395,17 @@ WHOLE_CHECK_LEGITIMATE = [
 @pytest.mark.parametrize("query", WHOLE_CHECK_LEGITIMATE)
 def test_legitimate_queries_pass_the_whole_check(policy: SafetyPolicy, query: str) -> None:
     assert decline_kind(query, policy) is None
+
+
+def test_a_rule_compiled_once_is_what_re_compiles_and_pickles_its_program() -> None:
+    """`compile_pattern` parses a rule once: the pattern `re.compile` gives, and the program the
+    cache pickles (`LazyPattern`) without compiling it again."""
+    for source in (r"(?:a|b)\s+(?P<x>c)", r"(?i)caf\u00e9", r"[a-z]+(?=\d)"):
+        compiled, expected = safety.compile_pattern(source), re.compile(source)
+        assert (compiled.pattern, compiled.flags, compiled.groupindex) == (
+            expected.pattern, expected.flags, expected.groupindex,
+        )  # fmt: skip
+        assert compiled.findall("a  c cafÉ xy1 b c") == expected.findall("a  c cafÉ xy1 b c")
+        assert safety.LazyPattern(source, compiled).__getstate__() == (source, safety._program_of(source))
+    with pytest.raises(re.error):
+        safety.compile_pattern("(unclosed")

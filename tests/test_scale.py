@@ -47,14 +47,16 @@ def test_words_in_batches_are_the_words_of_normalise_of_each(texts: list[str], b
 
 
 def _greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
-    """The plain algorithm: at each word, the longest variant starting there."""
+    """The plain algorithm: at each word, the longest variant starting there (a determiner after its
+    first word skipped, and dropped with it: "child the porn" is "child porn")."""
     out, i = [], 0
     while i < len(words):
-        for size in range(min(lexicon.longest_from.get(words[i], 0), len(words) - i), 0, -1):
-            target = lexicon.synonyms.get(tuple(words[i : i + size]))
+        at = [i, *(j for j in range(i + 1, len(words)) if words[j] not in match.DETERMINERS)]
+        for size in range(min(lexicon.longest_from.get(words[i], 0), len(at)), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[k] for k in at[:size]))
             if target is not None:
                 out.extend(target)
-                i += size
+                i = at[size - 1] + 1
                 break
         else:
             out.append(words[i])
