@@ -97,12 +97,17 @@ class Engine:
         buffers = tuple(_pickle.PickleBuffer(b) for b in buffers)  # type: ignore[arg-type]  # views of a mapped cache
         return (_engine_from_blobs, (self.catalog, *blobs, self.warnings, buffers))
 
-    def ask(self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True) -> Answer:
+    def ask(
+        self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True, withhold: bool = True
+    ) -> Answer:
         """Answer one question; the safety check runs before any matching.
 
         `notices`: also tell whether the question looks written in another language and,
         for a question of several parts, which part was answered (costs a ranking per part;
-        claim spotting, which ranks clauses itself, leaves it out)."""
+        claim spotting, which ranks clauses itself, leaves it out).
+        `withhold`: give no answer to a query the classifier finds likely harmful though not
+        enough to decline (`safety.withheld`); claim spotting, whose sentences state rather
+        than ask, leaves it out."""
         kind = decline_kind(query, self.policy)
         if kind is not None:
             # Asking for help with one's own thoughts is not refused: it gets the help lines first.
@@ -121,7 +126,7 @@ class Engine:
         candidates = focus_checked(query, candidates, self._related, self._asks_with, without)  # why, not how
         decision = decide(candidates, threshold)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
-        if entry is not None and withheld(query, self.policy):
+        if entry is not None and withhold and withheld(query, self.policy):
             # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates.
             return Answer(
                 query=query, status=Status.NO_MATCH, entry=None, score=0.0, candidates=(),

@@ -408,7 +408,7 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
         return None
     best: dict[str, tuple[float, Entry]] = {}
     for part in texts:
-        answer = engine.ask(part, top=TOP, notices=False)
+        answer = engine.ask(part, top=TOP, notices=False, withhold=False)  # a sentence states, it does not ask
         if answer.status == "declined":
             if part is text:
                 return None
