@@ -98,7 +98,13 @@ class Engine:
         return (_engine_from_blobs, (self.catalog, *blobs, self.warnings, buffers))
 
     def ask(
-        self, query: str, top: int = 3, threshold: float | None = None, notices: bool = True, withhold: bool = True
+        self,
+        query: str,
+        top: int = 3,
+        threshold: float | None = None,
+        notices: bool = True,
+        withhold: bool = True,
+        screened: bool = False,
     ) -> Answer:
         """Answer one question; the safety check runs before any matching.
 
@@ -107,8 +113,10 @@ class Engine:
         claim spotting, which ranks clauses itself, leaves it out).
         `withhold`: give no answer to a query the classifier finds likely harmful though not
         enough to decline (`safety.withheld`); claim spotting, whose sentences state rather
-        than ask, leaves it out."""
-        kind = decline_kind(query, self.policy)
+        than ask, leaves it out.
+        `screened`: the caller has run the safety check on a text containing `query` (claim
+        spotting, on the sentence of a clause), so it is not run again."""
+        kind = None if screened else decline_kind(query, self.policy)
         if kind is not None:
             # Asking for help with one's own thoughts is not refused: it gets the help lines first.
             status = Status.HELP if kind == "help" else Status.DECLINED

@@ -404,11 +404,14 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
     # match are not ranked at all (the ranking costs far more than the safety check).
     parts = [p for p in clauses(text) if _worth_ranking(engine, terms, p)] if len(clauses(text)) > 1 else []
     texts = parts or ([text] if _worth_ranking(engine, terms, text) else [])
-    if texts != [text] and refused(text):
+    screened = texts != [text]
+    if screened and refused(text):
         return None
     best: dict[str, tuple[float, Entry]] = {}
     for part in texts:
-        answer = engine.ask(part, top=TOP, notices=False, withhold=False)  # a sentence states, it does not ask
+        # A sentence states, it does not ask (no answer gate); a clause of a sentence that passed
+        # the safety check is not checked again out of its sentence.
+        answer = engine.ask(part, top=TOP, notices=False, withhold=False, screened=screened)
         if answer.status == "declined":
             if part is text:
                 return None
