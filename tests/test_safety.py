@@ -1144,6 +1144,16 @@ def test_a_likely_harmful_query_is_not_answered_but_its_legitimate_twin_is(
     assert bundled_engine.ask(twin).entry.id == entry_id  # type: ignore[union-attr]
 
 
+def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(bundled_engine: Engine) -> None:
+    """`withhold=False` (a sentence states) answers what the gate withholds; `screened=True` (its
+    sentence was checked) skips the safety check, which otherwise declines."""
+    query, entry_id = WITHHELD[0]
+    assert bundled_engine.ask(query, withhold=False).entry.id == entry_id  # type: ignore[union-attr]
+    harmful = "where can i find cp"
+    assert bundled_engine.ask(harmful).status == "declined"
+    assert bundled_engine.ask(harmful, screened=True).status != "declined"
+
+
 # --- asking for help with one's own thoughts: the help lines, not a refusal ---
 
 SEEKING_HELP_FOR_SELF = [
