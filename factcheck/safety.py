@@ -228,17 +228,23 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
         return None
     for variants in readings:
         text = variants[0]  # fold(part)
-        if len(text.split()) < CLASSIFIER_MIN_WORDS:
-            continue  # a few words: the rules' job (the model has too little to go on)
-        if any(p.search(text) for p in policy.exceptions):
-            continue  # "cp" in Pokemon Go, the copy command: not the material, for either stage
-        if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
-            continue  # nothing of the domain: everyday language the model has not learned
+        if not _classifier_reads(text, policy):
+            continue
         # Each asked once, however many models consult them (a model and its second).
         kind = policy.classifier.decide(text, cache(meaning), cache(partial(_in_safe_frame, text, policy)))
         if kind is not None:
             return kind
     return None
+
+
+def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
+    """Whether the classifier judges this folded text at all (for a decline and for the answer gate)."""
+    if len(text.split()) < CLASSIFIER_MIN_WORDS:
+        return False  # a few words: the rules' job (the model has too little to go on)
+    if any(p.search(text) for p in policy.exceptions):
+        return False  # "cp" in Pokemon Go, the copy command: not the material, for either stage
+    # Nothing of the domain: everyday language the model has not learned.
+    return not policy.classifier_needs or any(p.search(text) for p in policy.classifier_needs)
 
 
 def withheld(query: str, policy: SafetyPolicy) -> bool:
@@ -253,9 +259,7 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
         return False
     for part in examined_parts(query):
         text = fold(part)
-        if len(text.split()) < CLASSIFIER_MIN_WORDS or any(p.search(text) for p in policy.exceptions):
-            continue
-        if policy.classifier_needs and not any(p.search(text) for p in policy.classifier_needs):
+        if not _classifier_reads(text, policy):
             continue
         if policy.classifier.harm(text, meaning) >= ANSWER_GATE and not _in_safe_frame(text, policy):
             return True
