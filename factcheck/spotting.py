@@ -412,10 +412,8 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
         # A sentence states, it does not ask (no answer gate); a clause of a sentence that passed
         # the safety check is not checked again out of its sentence.
         answer = engine.ask(part, top=TOP, notices=False, withhold=False, screened=screened)
-        if answer.status == "declined":
-            if part is text:
-                return None
-            continue  # a clause out of its sentence ("and trade ... across countries") is not a request
+        if answer.status == "declined":  # only an unscreened text is checked here: the sentence itself
+            return None
         for candidate in answer.candidates:
             if candidate.score < FLOOR or best.get(candidate.id, (-1.0,))[0] >= candidate.score:
                 continue
