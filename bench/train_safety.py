@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLEF = ROOT.parent / "shared" / "bench" / "clef2020"
 HARMFUL_SETS = (
     "safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml", "safety_train3.yaml",
-    "safety_train4.yaml", "safety_help_report.yaml",
+    "safety_train4.yaml", "safety_help_report.yaml", "safety_train5.yaml", "safety_train6.yaml", "safety_train7.yaml",
 )  # fmt: skip
 LEGIT_SETS = (
     "safety_legit_long.yaml",
@@ -74,11 +74,16 @@ MATCHING_SETS = (
     "questions_blind2.yaml",
     "questions_blind3.yaml",
     "questions_long4.yaml",
+    "questions_blind4.yaml",
+    "questions_blind5.yaml",
+    "questions_blind6.yaml",
+    "questions_blind7.yaml",
 )
 # --cv: the harmful sets' folds (similar sizes); the held-out fold's wordings were never seen in training.
 CV_FOLDS = {
     "safety.yaml": 0, "safety_blind.yaml": 0, "safety_train.yaml": 0, "safety_train2.yaml": 1,
     "safety_train3.yaml": 2, "safety_help_report.yaml": 2, "safety_train4.yaml": 3,
+    "safety_train5.yaml": 1, "safety_train6.yaml": 2, "safety_train7.yaml": 3,
 }  # fmt: skip
 KIND_OF = {
     "grooming": "grooming",

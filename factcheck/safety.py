@@ -43,6 +43,11 @@ CLASSIFIER_MIN_WORDS = 4
 # (stop 23: 5 of 19 harmful training queries that were answered, none of 3,342 answered
 # legitimate questions of the non-holdout sets).
 ANSWER_GATE = 0.95
+# A rule's decline stands unless the classifier finds the query this unlikely to be harmful
+# (stop 24, chosen on safety_train8/9 before any model saw them: 6 of 16 legitimate questions
+# declined by a rule are answered, none of 440 harmful ones the rules decline is lost; at 0.003
+# one is, at 0.02 four).
+RULE_OVERRULED = 0.001
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
@@ -223,27 +228,51 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
     readings = [fold_variants(part) for part in examined_parts(query)]
     rule = _first_rule(readings, policy)
     if rule is not None:
-        return rule.kind
+        return None if _overruled(rule, readings, policy) else rule.kind
     if policy.classifier is None:
         return None
     for variants in readings:
         text = variants[0]  # fold(part)
-        if not _classifier_reads(text, policy):
+        if not _classifier_may_read(text, policy):
             continue
         # Each asked once, however many models consult them (a model and its second).
-        kind = policy.classifier.decide(text, cache(meaning), cache(partial(_in_safe_frame, text, policy)))
+        safe = cache(partial(_in_safe_frame, text, policy))
+        if _has_domain_cue(text, policy):
+            kind = policy.classifier.decide(text, cache(meaning), safe)
+        else:
+            kind = policy.classifier.decide_unfamiliar(text, meaning, safe)
         if kind is not None:
             return kind
     return None
 
 
+def _overruled(rule: Rule, readings: list[list[str]], policy: SafetyPolicy) -> bool:
+    """Whether the classifier overrules a rule's decline: the query is long enough for it to read,
+    and it finds the query all but certainly harmless (under RULE_OVERRULED). Not for help: the
+    help channels are what a question near the help rules wants anyway."""
+    if rule.kind == "help" or policy.classifier is None:
+        return False
+    texts = [variants[0] for variants in readings]
+    if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
+        return False
+    return all(policy.classifier.doubt(text, meaning) < RULE_OVERRULED for text in texts)
+
+
 def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
-    """Whether the classifier judges this folded text at all (for a decline and for the answer gate)."""
+    """Whether the classifier judges this folded text in full (for a decline and for the answer gate)."""
+    return _classifier_may_read(text, policy) and _has_domain_cue(text, policy)
+
+
+def _classifier_may_read(text: str, policy: SafetyPolicy) -> bool:
     if len(text.split()) < CLASSIFIER_MIN_WORDS:
         return False  # a few words: the rules' job (the model has too little to go on)
-    if any(p.search(text) for p in policy.exceptions):
-        return False  # "cp" in Pokemon Go, the copy command: not the material, for either stage
-    # Nothing of the domain: everyday language the model has not learned.
+    # "cp" in Pokemon Go, the copy command: not the material, for either stage
+    return not any(p.search(text) for p in policy.exceptions)
+
+
+def _has_domain_cue(text: str, policy: SafetyPolicy) -> bool:
+    """A word of the domain (a child, the material, police...). Without one, everyday language the
+    first model has not learned ("how do I make a sourdough starter") is judged by the second alone."""
     return not policy.classifier_needs or any(p.search(text) for p in policy.classifier_needs)
 
 

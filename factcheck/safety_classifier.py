@@ -194,6 +194,25 @@ class SafetyClassifier(NamedTuple):
             best = max(best, self.second.harm(folded, meaning))
         return best
 
+    def doubt(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> float:
+        """The probability of harm the last model (the second, when there is one: fitted on every
+        example) gives the query with its meaning, whatever the gates of `decide`: to overrule a
+        rule only where the model trained on the most wordings finds the query harmless."""
+        model = self.second or self
+        return model.judge(folded, meaning(examined(folded)))[0]
+
+    def decide_unfamiliar(
+        self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]
+    ) -> str | None:
+        """`decide` for a query without a word of the domain: only the second model with the meaning
+        (fitted on every wording) declines it, at its own threshold, and only when the first finds
+        it at least SECOND_GATE likely harmful (most everyday questions never load the vectors)."""
+        model = self.second
+        if model is None or self.judge(folded)[0] < SECOND_GATE:
+            return None
+        harm, kind = model.judge(folded, meaning(examined(folded)))
+        return kind if harm >= model.meaning_threshold and not safe() else None
+
     def decide(self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]) -> str | None:
         """The kind this model, or else its second, declines the query as; None when neither does.
 
