@@ -48,6 +48,12 @@ ANSWER_GATE = 0.95
 # declined by a rule are answered, none of 440 harmful ones the rules decline is lost; at 0.003
 # one is, at 0.02 four).
 RULE_OVERRULED = 0.001
+# A safe frame stands between the classifier and a decline unless the asker speaks of themselves
+# and the classifier finds the query this likely harmful (stop 24, on safety_train8/9 before any
+# model saw them: 27 of their harmful and 3 help-seekers in a safe frame reach it, and one of 600
+# legitimate questions, a friend asking what to tell someone with urges, shown the help lines).
+SAFE_FRAME_OVERRULED = 0.995
+_FIRST_PERSON = re.compile(r" (?:i|im|ive|id|ill|me|my|mine|myself|we|our|us)\b")
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
 EXTRA_READINGS_CHARS = 1_000
@@ -255,7 +261,7 @@ def _overruled(rule: Rule, readings: list[list[str]], policy: SafetyPolicy) -> b
     texts = [variants[0] for variants in readings]
     if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
         return False
-    return all(policy.classifier.doubt(text, meaning) < RULE_OVERRULED for text in texts)
+    return all(policy.classifier.doubt(text, meaning)[0] < RULE_OVERRULED for text in texts)
 
 
 def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
@@ -296,9 +302,19 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
 
 
 def _in_safe_frame(text: str, policy: SafetyPolicy) -> bool:
-    """A safe frame (reporting, protecting a child...) the asker does not also want to exploit."""
+    """A safe frame (reporting, protecting a child...) the asker does not also want to exploit.
+
+    A frame is a word or two ("writing", "why do people", "I'm a cop"), and a harmful request
+    often carries one; so when the asker speaks of themselves and the classifier is nearly sure
+    (SAFE_FRAME_OVERRULED), the frame does not stand.
+    """
     safe = any(p.search(text) for p in policy.classifier_unless)
-    return safe and not any(p.search(text) for p in policy.classifier_despite)
+    if not safe or any(p.search(text) for p in policy.classifier_despite):
+        return False
+    if policy.classifier is not None and _FIRST_PERSON.search(text):
+        harm, kind = policy.classifier.doubt(text, meaning)
+        return harm < SAFE_FRAME_OVERRULED or kind == "help"  # help: a frame ("my abuser") tells whose
+    return True
 
 
 def meaning(text: str) -> tuple[float, ...]:

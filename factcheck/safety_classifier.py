@@ -42,6 +42,7 @@ MAX_CHARS = 2_000  # a long text is classified by its start and end
 # the second declined no training text the first scored under 0.48, and skipping it spares
 # `check` a second n-gram pass over every sentence of an article (~50 ms for 5,000 words).
 SECOND_GATE = 0.3
+UNFAMILIAR_THRESHOLD = 0.998  # stop 24: 0.99-0.995 declined two legitimate wordings of my probes
 
 
 def features(folded: str) -> list[str]:
@@ -194,12 +195,12 @@ class SafetyClassifier(NamedTuple):
             best = max(best, self.second.harm(folded, meaning))
         return best
 
-    def doubt(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> float:
+    def doubt(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> tuple[float, str]:
         """The probability of harm the last model (the second, when there is one: fitted on every
         example) gives the query with its meaning, whatever the gates of `decide`: to overrule a
         rule only where the model trained on the most wordings finds the query harmless."""
         model = self.second or self
-        return model.judge(folded, meaning(examined(folded)))[0]
+        return model.judge(folded, meaning(examined(folded)))
 
     def decide_unfamiliar(
         self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]
@@ -211,7 +212,7 @@ class SafetyClassifier(NamedTuple):
         if model is None or self.judge(folded)[0] < SECOND_GATE:
             return None
         harm, kind = model.judge(folded, meaning(examined(folded)))
-        return kind if harm >= model.meaning_threshold and not safe() else None
+        return kind if harm >= max(model.meaning_threshold, UNFAMILIAR_THRESHOLD) and not safe() else None
 
     def decide(self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]) -> str | None:
         """The kind this model, or else its second, declines the query as; None when neither does.

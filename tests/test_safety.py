@@ -29,6 +29,7 @@ from factcheck.safety import (
     HEAD_CHARS,
     KINDS,
     TAIL_CHARS,
+    Rule,
     SafetyPolicy,
     decline_kind,
     declining_rule,
@@ -39,7 +40,7 @@ from factcheck.safety import (
     meaning,
     seeks_harm,
 )
-from factcheck.safety_classifier import NONE, SECOND_GATE, SafetyClassifier, examined
+from factcheck.safety_classifier import NONE, SECOND_GATE, UNFAMILIAR_THRESHOLD, SafetyClassifier, examined
 from factcheck.safety_data import load_policy, policy_from_mapping, policy_problems, validate_policy_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1362,10 +1363,14 @@ def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_fr
     assert model is not None
     assert decline_kind("shall we go and meet them", policy) == "grooming"
     assert decline_kind("shall we go and meet them", policy._replace(classifier=model._replace(second=None))) is None
+    assert decline_kind("shall they go and meet them", policy) == "grooming"
     framed = policy._replace(classifier_unless=lazy([re.compile(" go and ")]))
-    assert decline_kind("shall we go and meet them", framed) is None
-    despite = framed._replace(classifier_despite=lazy([re.compile(" shall we ")]))
-    assert decline_kind("shall we go and meet them", despite) == "grooming"
+    assert decline_kind("shall they go and meet them", framed) is None
+    despite = framed._replace(classifier_despite=lazy([re.compile(" shall they ")]))
+    assert decline_kind("shall they go and meet them", despite) == "grooming"
+    # The asker speaking of themselves ("we"), with a model this sure: the frame does not stand.
+    assert model.doubt("shall we go and meet them", safety.meaning)[0] >= safety.SAFE_FRAME_OVERRULED
+    assert decline_kind("shall we go and meet them", framed) == "grooming"
 
 
 def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm(
@@ -1375,6 +1380,36 @@ def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm
     assert 1 / (1 + math.exp(4.0)) < SECOND_GATE < 0.5  # the first model's P(harm) at bias 4 and at 0
     assert decline_kind("shall we go and meet them", policy_with_second(0.0)) == "grooming"  # P(harm) 0.5: asked
     assert decline_kind("shall we go and meet them", policy_with_second(4.0)) is None  # 0.018: not asked
+
+
+def test_the_classifier_overrules_a_rule_only_where_it_is_all_but_certain_the_query_is_harmless(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rule = Rule("go", lazy([re.compile(" go ")]), kind="grooming")
+    policy = policy_with_second()._replace(rules=(rule,))
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 2.0))  # the meaning: harmless, P(harm) ~6e-6
+    assert decline_kind("shall we go and see them", policy) is None
+    assert decline_kind("we go now", policy) == "grooming"  # three words: too few for the model
+    helping = policy._replace(rules=(rule._replace(kind="help"),))
+    assert decline_kind("shall we go and see them", helping) == "help"  # the help lines are never taken away
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 0.5))  # P(harm) ~0.05: not sure enough
+    assert decline_kind("shall we go and see them", policy) == "grooming"
+
+
+def test_without_a_word_of_the_domain_only_the_second_model_with_the_meaning_declines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    needs = lazy([re.compile(" children ")])
+    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))  # n-grams and meaning agree: ~1 - 6e-7
+    assert (
+        decline_kind("shall we go and meet them", policy_with_second()._replace(classifier_needs=needs)) == "grooming"
+    )
+    # ...but not when the first model sees little chance of harm (the vectors stay unloaded)
+    assert decline_kind("shall we go and meet them", policy_with_second(4.0)._replace(classifier_needs=needs)) is None
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 1.0))  # they disagree: ~0.88
+    model = policy_with_second().classifier
+    assert model is not None and model.doubt("shall we go and meet them", safety.meaning)[0] < UNFAMILIAR_THRESHOLD
+    assert decline_kind("shall we go and meet them", policy_with_second()._replace(classifier_needs=needs)) is None
 
 
 # Legitimate questions found declined or given the help lines by the whole check (rules and
