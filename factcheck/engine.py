@@ -30,7 +30,7 @@ from factcheck.match import (
     states_quantity,
 )
 from factcheck.model import Answer, Candidate, Catalog, Entry, Status
-from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels, withheld
+from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels, wants_help, withheld
 from factcheck.stance import is_opposite
 from factcheck.text import looks_non_english
 
@@ -139,6 +139,12 @@ class Engine:
             return Answer(
                 query=query, status=Status.NO_MATCH, entry=None, score=0.0, candidates=(),
                 resources=self.policy.resources,
+            )  # fmt: skip
+        if entry is None and withhold and wants_help(query, self.policy):
+            # Asking for help in words no entry answers ("relapsed again last night"): the help lines.
+            return Answer(
+                query=query, status=Status.HELP, entry=None, score=0.0, candidates=(),
+                safety_message=self.policy.message_for("help"), resources=self.policy.resources_for("help"),
             )  # fmt: skip
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)

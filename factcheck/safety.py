@@ -36,7 +36,7 @@ from functools import cache, partial
 from typing import NamedTuple
 
 from factcheck.model import Resource
-from factcheck.safety_classifier import SafetyClassifier
+from factcheck.safety_classifier import SECOND_GATE, SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
 # A query the classifier finds this likely harmful, but not enough to decline, is not answered
@@ -53,6 +53,10 @@ RULE_OVERRULED = 0.001
 # model saw them: 27 of their harmful and 3 help-seekers in a safe frame reach it, and one of 600
 # legitimate questions, a friend asking what to tell someone with urges, shown the help lines).
 SAFE_FRAME_OVERRULED = 0.995
+# A question no entry answers that the classifier reads as asking for help this surely gets the
+# help lines (stop 24: 47 of the 62 help-seekers of the non-holdout sets left with "no confident
+# match"; 8 legitimate questions, most asking where to send a friend or a partner with such thoughts).
+HELP_OFFERED = 0.9
 _FIRST_PERSON = re.compile(r" (?:i|im|ive|id|ill|me|my|mine|myself|we|our|us)\b")
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
@@ -297,6 +301,23 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
         if not _classifier_reads(text, policy):
             continue
         if policy.classifier.harm(text, meaning) >= ANSWER_GATE and not _in_safe_frame(text, policy):
+            return True
+    return False
+
+
+def wants_help(query: str, policy: SafetyPolicy) -> bool:
+    """True when the classifier reads a query nobody declined as someone asking for help with their
+    own thoughts or viewing (HELP_OFFERED sure of it), for a question no entry answers: it gets the
+    help lines instead of "no confident match" (those who ask for a friend or a partner need the
+    same lines). Only when the first model sees some chance of harm are the word vectors loaded."""
+    if policy.classifier is None:
+        return False
+    for part in examined_parts(query):
+        text = fold(part)
+        if not _classifier_may_read(text, policy) or policy.classifier.judge(text)[0] < SECOND_GATE:
+            continue
+        harm, kind = policy.classifier.doubt(text, meaning)
+        if kind == "help" and harm >= HELP_OFFERED:
             return True
     return False
 

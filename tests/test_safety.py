@@ -1412,6 +1412,19 @@ def test_without_a_word_of_the_domain_only_the_second_model_with_the_meaning_dec
     assert decline_kind("shall we go and meet them", policy_with_second()._replace(classifier_needs=needs)) is None
 
 
+def test_a_help_seeker_no_rule_reads_gets_the_help_lines_not_no_confident_match(bundled_engine: Engine) -> None:
+    query = "been clean for a while but the urge came back this week"
+    assert decline_kind(query, bundled_engine.policy) is None  # no rule, no decline: the classifier's help class
+    answer = bundled_engine.ask(query)
+    assert (answer.status, answer.entry, answer.candidates) == ("help", None, ())
+    assert answer.resources[0].purpose == "help"
+    # A question the data answers is answered, and one it does not answer is not given the help lines.
+    assert bundled_engine.ask("how long do ISPs keep logs").status == "answered"
+    assert bundled_engine.ask("what is the capital of France and how big is it").status == "no_match"
+    # Claim spotting's statements (withhold=False) are never turned into help.
+    assert bundled_engine.ask(query, withhold=False).status == "no_match"
+
+
 # Legitimate questions found declined or given the help lines by the whole check (rules and
 # classifier) when parents', survivors' and accused people's wordings were probed (stop 22).
 WHOLE_CHECK_LEGITIMATE = [
