@@ -245,6 +245,35 @@ def test_findings_are_in_document_order(article_report: Report) -> None:
     assert places == sorted(places)
 
 
+# ------------------------------------------------------------------ two more blind documents (bench/spotting)
+
+SPOTTING = HERE.parent / "bench" / "spotting"
+
+
+@pytest.mark.parametrize(
+    ("name", "floors"),
+    [
+        # Measured (stop 24, SPOT_SCORE 45): the column 21/23 found right, 21 of 28 expected; the
+        # forum thread 25/26, 25 of 30 (at the old bar, 76: 19/20 and 19 of 28; 22/22 and 22 of 30).
+        ("3", (0.9, 0.75)),
+        ("4", (0.95, 0.8)),
+    ],
+)
+def test_blind_documents_precision_and_recall(engine: Engine, name: str, floors: tuple[float, float]) -> None:
+    data = yaml.safe_load((SPOTTING / f"expected{name}.yaml").read_text(encoding="utf-8"))
+    expected = {(f["start"], f["id"]) for f in data["findings"]}
+    report = spot(engine, (SPOTTING / f"article{name}.md").read_text(encoding="utf-8"))
+    found = set(_found(report, {start for start, _ in expected}))
+    hits = expected & found
+    assert len(hits) / len(found) >= floors[0], sorted(found - expected)
+    assert len(hits) / len(expected) >= floors[1], sorted(expected - found)
+    # The worst mistake, a sentence that denies a claim shown as repeating it, never happens. (The
+    # reverse does once: "The figure I've seen is 460 percent in 2023, not 46" reads as a denial.)
+    stances = {(f["start"], f["id"]): f["stance"] for f in data["findings"]}
+    stated = _found(report, {start for start, _ in expected})
+    assert not [k for k in hits if stances[k] == "contradicts" and stated[k] == "repeats"]
+
+
 # ------------------------------------------------------------------ the blind second article
 
 
@@ -256,11 +285,12 @@ def test_blind_article_precision_recall_and_stance(engine: Engine) -> None:
     hits = set(expected) & set(found)
     precision, recall = len(hits) / len(found), len(hits) / len(expected)
     # Measured: precision 1.00 (18/18), recall 0.75 (18/24); stance right for 11 of the 18.
+    # Stop 24 (SPOT_SCORE 45 instead of the answer threshold): 20/20, recall 0.83 (20/24).
     # Before the list-label rule: 18/19 (a programme item, "The REPORT Act and other proposed
     # changes to reporting rules", repeated report-act); stance 9 of 18 before the
     # reporting-frame and first-word-name rules.
     assert precision >= 1.0, sorted(set(found) - set(expected))
-    assert recall >= 0.75, sorted(set(expected) - set(found))
+    assert recall >= 0.8, sorted(set(expected) - set(found))
     right = sum(found[key] == expected[key] for key in hits)
     assert right >= 11, {k: (found[k], expected[k]) for k in hits if found[k] != expected[k]}
     assert not [k for k in hits if expected[k] == "contradicts" and found[k] == "repeats"]
