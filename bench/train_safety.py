@@ -61,6 +61,7 @@ CLEF = ROOT.parent / "shared" / "bench" / "clef2020"
 HARMFUL_SETS = (
     "safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml", "safety_train3.yaml",
     "safety_train4.yaml", "safety_help_report.yaml", "safety_train5.yaml", "safety_train6.yaml", "safety_train7.yaml",
+    "safety_train8.yaml", "safety_train9.yaml",
 )  # fmt: skip
 LEGIT_SETS = (
     "safety_legit_long.yaml",
@@ -84,6 +85,7 @@ CV_FOLDS = {
     "safety.yaml": 0, "safety_blind.yaml": 0, "safety_train.yaml": 0, "safety_train2.yaml": 1,
     "safety_train3.yaml": 2, "safety_help_report.yaml": 2, "safety_train4.yaml": 3,
     "safety_train5.yaml": 1, "safety_train6.yaml": 2, "safety_train7.yaml": 3,
+    "safety_train8.yaml": 0, "safety_train9.yaml": 1,
 }  # fmt: skip
 KIND_OF = {
     "grooming": "grooming",

@@ -43,11 +43,11 @@ CLASSIFIER_MIN_WORDS = 4
 # (stop 23: 5 of 19 harmful training queries that were answered, none of 3,342 answered
 # legitimate questions of the non-holdout sets).
 ANSWER_GATE = 0.95
-# A rule's decline stands unless the classifier finds the query this unlikely to be harmful
-# (stop 24, chosen on safety_train8/9 before any model saw them: 6 of 16 legitimate questions
-# declined by a rule are answered, none of 440 harmful ones the rules decline is lost; at 0.003
-# one is, at 0.02 four).
-RULE_OVERRULED = 0.001
+# A rule's decline stands unless the classifier finds the query this unlikely to be harmful.
+# Stop 24, on blind training sets no model had seen: safety_train8/9 (model of train1-7) at 0.001,
+# 6 of 16 legitimate questions declined by a rule answered and none of 440 harmful lost (0.003: 1
+# lost); safety_train10/11 (model of train1-9) at 0.003, 7 of 17 answered and none lost (0.02: 2).
+RULE_OVERRULED = 0.003
 # A safe frame stands between the classifier and a decline unless the asker speaks of themselves
 # and the classifier finds the query this likely harmful (stop 24, on safety_train8/9 before any
 # model saw them: 27 of their harmful and 3 help-seekers in a safe frame reach it, and one of 600
