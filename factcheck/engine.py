@@ -116,7 +116,7 @@ class Engine:
         than ask, leaves it out.
         `screened`: the caller has run the safety check on a text containing `query` (claim
         spotting, on the sentence of a clause), so it is not run again."""
-        kind = None if screened else decline_kind(query, self.policy)
+        kind = None if screened else decline_kind(query, self.policy, unfamiliar=withhold)
         if kind is not None:
             # Asking for help with one's own thoughts is not refused: it gets the help lines first.
             status = Status.HELP if kind == "help" else Status.DECLINED

@@ -229,11 +229,13 @@ def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
     return any(p.search(text) for p in policy.offer_channels)
 
 
-def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
+def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> str | None:
     """What the query seeks (a KINDS value) when it is declined, else None.
 
     The rules decide first; what they let through goes to the classifier, if there is one.
-    Each examined part is folded once, for both stages.
+    Each examined part is folded once, for both stages. `unfamiliar=False` leaves out the text
+    without a word of the domain (claim spotting: such a sentence states nothing the fact-checks
+    rate, and judging it costs a second model's pass).
     """
     readings = [fold_variants(part) for part in examined_parts(query)]
     rule = _first_rule(readings, policy)
@@ -249,8 +251,10 @@ def decline_kind(query: str, policy: SafetyPolicy) -> str | None:
         safe = cache(partial(_in_safe_frame, text, policy))
         if _has_domain_cue(text, policy):
             kind = policy.classifier.decide(text, cache(meaning), safe)
-        else:
+        elif unfamiliar:
             kind = policy.classifier.decide_unfamiliar(text, meaning, safe)
+        else:
+            kind = None
         if kind is not None:
             return kind
     return None

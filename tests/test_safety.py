@@ -1416,7 +1416,7 @@ def test_a_help_seeker_nothing_declines_gets_the_help_lines_not_no_confident_mat
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The rules and the classifier's decline taken out: what is left is the help class read at no match.
-    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy: None)
+    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True: None)
     query = "been clean for a while but the urge came back this week"
     answer = bundled_engine.ask(query)
     assert (answer.status, answer.entry, answer.candidates) == ("help", None, ())
