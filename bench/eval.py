@@ -42,14 +42,15 @@ MATCHING_SETS = (
     "questions.yaml", "questions_holdout.yaml", "questions_blind.yaml", "questions_blind_holdout.yaml",
     "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml", "questions_long4.yaml",
     "questions_blind4.yaml", "questions_blind4_holdout.yaml", "questions_blind5.yaml", "questions_blind6.yaml",
-    "questions_blind6_holdout.yaml", "questions_blind7.yaml",
+    "questions_blind6_holdout.yaml", "questions_blind7.yaml", "questions_blind8_holdout.yaml", "questions_blind9.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
     "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml", "safety_legit_long.yaml",
     "safety_legit_long2.yaml", "safety_legit_short.yaml", "safety_help_report.yaml", "safety_legit_casual.yaml",
     "safety_train5.yaml", "safety_blind_holdout4.yaml", "safety_train6.yaml", "safety_train7.yaml",
-    "safety_blind_holdout5.yaml",
+    "safety_blind_holdout5.yaml", "safety_train8.yaml", "safety_train9.yaml", "safety_train10.yaml",
+    "safety_train11.yaml", "safety_train12.yaml", "safety_train13.yaml", "safety_blind_holdout6.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
