@@ -48,6 +48,11 @@ ANSWER_GATE = 0.95
 # 6 of 16 legitimate questions declined by a rule answered and none of 440 harmful lost (0.003: 1
 # lost); safety_train10/11 (model of train1-9) at 0.003, 7 of 17 answered and none lost (0.02: 2).
 RULE_OVERRULED = 0.003
+# ...and, in a frame of legitimate questions every rule shares (policy.rules_unless: how
+# investigators catch or detect it), unless it is this likely (stop 24: as a veto of every rule
+# the frame lost 20 harmful training queries, a third-person question and the asker's own stake
+# after it, all at 0.51 or more; the 8 legitimate questions it saved were at 0.36 or less).
+FRAMED_RULE_OVERRULED = 0.5
 # A safe frame stands between the classifier and a decline unless the asker speaks of themselves
 # and the classifier finds the query this likely harmful (stop 24, on safety_train8/9 before any
 # model saw them: 27 of their harmful and 3 help-seekers in a safe frame reach it, and one of 600
@@ -201,6 +206,8 @@ class SafetyPolicy(NamedTuple):
     classifier_needs: tuple[LazyPattern, ...] = ()  # the classifier judges only text matching one of these
     classifier_unless: tuple[LazyPattern, ...] = ()  # safe frames: the classifier alone does not decline
     classifier_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
+    rules_unless: tuple[LazyPattern, ...] = ()  # frames of legitimate questions that veto every rule but help's
+    rules_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -269,7 +276,8 @@ def _overruled(rule: Rule, readings: list[list[str]], policy: SafetyPolicy) -> b
     texts = [variants[0] for variants in readings]
     if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
         return False
-    return all(policy.classifier.doubt(text, meaning)[0] < RULE_OVERRULED for text in texts)
+    bar = FRAMED_RULE_OVERRULED if any(_in_legitimate_frame(text, policy) for text in texts) else RULE_OVERRULED
+    return all(policy.classifier.doubt(text, meaning)[0] < bar for text in texts)
 
 
 def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
@@ -365,6 +373,14 @@ def _first_rule(readings: list[list[str]], policy: SafetyPolicy) -> Rule | None:
                 if rule.matches(text, seen):
                     return rule
     return None
+
+
+def _in_legitimate_frame(text: str, policy: SafetyPolicy) -> bool:
+    """A frame of legitimate questions shared by every rule (how investigators catch or detect
+    it, stop 24), unless the asker also wants to do or avoid the same: there the classifier
+    overrules a rule up to FRAMED_RULE_OVERRULED."""
+    framed = any(p.search(text) for p in policy.rules_unless)
+    return framed and not any(p.search(text) for p in policy.rules_despite)
 
 
 def examined_parts(query: str) -> list[str]:

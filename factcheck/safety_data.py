@@ -34,7 +34,9 @@ CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 
 PURPOSES = ("report", "help")
 # Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
-NAMED_LISTS = ("offer_channels", "classifier_needs", "classifier_unless", "classifier_despite")
+NAMED_LISTS = (
+    "offer_channels", "classifier_needs", "classifier_unless", "classifier_despite", "rules_unless", "rules_despite",
+)  # fmt: skip
 TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", *NAMED_LISTS)
 RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
@@ -301,6 +303,8 @@ class _Compiler:
             classifier_needs=self.named("classifier_needs"),
             classifier_unless=self.named("classifier_unless"),
             classifier_despite=self.named("classifier_despite"),
+            rules_unless=self.named("rules_unless"),
+            rules_despite=self.named("rules_despite"),
         )
 
     def named(self, key: str) -> tuple[LazyPattern, ...]:

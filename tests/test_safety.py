@@ -1399,6 +1399,21 @@ def test_the_classifier_overrules_a_rule_only_where_it_is_all_but_certain_the_qu
     assert decline_kind("shall we go and see them", policy) == "grooming"
 
 
+def test_in_a_frame_every_rule_shares_the_classifier_overrules_a_rule_up_to_a_higher_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rule = Rule("go", lazy([re.compile(" go ")]), kind="grooming")
+    framed = lazy([re.compile(" how do police ")])
+    policy = policy_with_second()._replace(rules=(rule,), rules_unless=framed)
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 0.5))  # P(harm) ~0.05: no overrule outside a frame
+    assert decline_kind("shall we go and see them", policy) == "grooming"
+    assert decline_kind("how do police go and see them", policy) is None  # framed: under 0.5 overrules
+    despite = policy._replace(rules_despite=lazy([re.compile(" see them ")]))
+    assert decline_kind("how do police go and see them", despite) == "grooming"  # the asker's own wish
+    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))  # sure of harm: the frame does not help
+    assert decline_kind("how do police go and see them", policy) == "grooming"
+
+
 def test_without_a_word_of_the_domain_only_the_second_model_with_the_meaning_declines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
