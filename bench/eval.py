@@ -51,6 +51,7 @@ SAFETY_SETS = (
     "safety_train5.yaml", "safety_blind_holdout4.yaml", "safety_train6.yaml", "safety_train7.yaml",
     "safety_blind_holdout5.yaml", "safety_train8.yaml", "safety_train9.yaml", "safety_train10.yaml",
     "safety_train11.yaml", "safety_train12.yaml", "safety_train13.yaml", "safety_blind_holdout6.yaml",
+    "safety_train14.yaml", "safety_train15.yaml", "safety_blind_holdout7.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
