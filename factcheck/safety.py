@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Callable, Sequence
 from functools import cache, partial
 from typing import NamedTuple
 
@@ -245,9 +246,39 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> s
     rate, and judging it costs a second model's pass).
     """
     readings = [fold_variants(part) for part in examined_parts(query)]
+    meant = cache(meaning)  # each text embedded once, however many stages ask
     rule = _first_rule(readings, policy)
     if rule is not None:
-        return None if _overruled(rule, readings, policy) else rule.kind
+        if _overruled(rule, readings, policy, meant):
+            return None
+        return "help" if rule.kind != "help" and _reads_as_help(readings, policy, meant) else rule.kind
+    kind = _classifier_kind(readings, policy, unfamiliar, meant)
+    return "help" if kind is not None and kind != "help" and _reads_as_help(readings, policy, meant) else kind
+
+
+def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Callable[[str], Sequence[float]]) -> bool:
+    """Whether the classifier reads every part of a declined query as a request for help with one's
+    own thoughts (HELP_OFFERED sure): "I keep searching for images of minors again. Is this
+    treatable?" names the material to a rule, and is asked by someone who wants to stop."""
+    if policy.classifier is None:
+        return False
+    texts = [variants[0] for variants in readings]
+    if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
+        return False
+    model = policy.classifier.second or policy.classifier
+    for text in texts:
+        if model.judge(text)[1] != "help":
+            return False  # the n-grams alone read another kind: the word vectors stay unloaded
+        harm, kind = policy.classifier.doubt(text, meant)
+        if kind != "help" or harm < HELP_OFFERED:
+            return False
+    return True
+
+
+def _classifier_kind(
+    readings: list[list[str]], policy: SafetyPolicy, unfamiliar: bool, meant: Callable[[str], Sequence[float]]
+) -> str | None:
+    """What the classifier declines the query as, when the rules let it through (see decline_kind)."""
     if policy.classifier is None:
         return None
     for variants in readings:
@@ -255,11 +286,11 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> s
         if not _classifier_may_read(text, policy):
             continue
         # Each asked once, however many models consult them (a model and its second).
-        safe = cache(partial(_in_safe_frame, text, policy))
+        safe = cache(partial(_in_safe_frame, text, policy, meant))
         if _has_domain_cue(text, policy):
-            kind = policy.classifier.decide(text, cache(meaning), safe)
+            kind = policy.classifier.decide(text, meant, safe)
         elif unfamiliar:
-            kind = policy.classifier.decide_unfamiliar(text, meaning, safe)
+            kind = policy.classifier.decide_unfamiliar(text, meant, safe)
         else:
             kind = None
         if kind is not None:
@@ -267,7 +298,9 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> s
     return None
 
 
-def _overruled(rule: Rule, readings: list[list[str]], policy: SafetyPolicy) -> bool:
+def _overruled(
+    rule: Rule, readings: list[list[str]], policy: SafetyPolicy, meant: Callable[[str], Sequence[float]]
+) -> bool:
     """Whether the classifier overrules a rule's decline: the query is long enough for it to read,
     and it finds the query all but certainly harmless (under RULE_OVERRULED). Not for help: the
     help channels are what a question near the help rules wants anyway."""
@@ -277,7 +310,7 @@ def _overruled(rule: Rule, readings: list[list[str]], policy: SafetyPolicy) -> b
     if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
         return False
     bar = FRAMED_RULE_OVERRULED if any(_in_legitimate_frame(text, policy) for text in texts) else RULE_OVERRULED
-    return all(policy.classifier.doubt(text, meaning)[0] < bar for text in texts)
+    return all(policy.classifier.doubt(text, meant)[0] < bar for text in texts)
 
 
 def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
@@ -334,7 +367,7 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
     return False
 
 
-def _in_safe_frame(text: str, policy: SafetyPolicy) -> bool:
+def _in_safe_frame(text: str, policy: SafetyPolicy, meant: Callable[[str], Sequence[float]] | None = None) -> bool:
     """A safe frame (reporting, protecting a child...) the asker does not also want to exploit.
 
     A frame is a word or two ("writing", "why do people", "I'm a cop"), and a harmful request
@@ -345,7 +378,7 @@ def _in_safe_frame(text: str, policy: SafetyPolicy) -> bool:
     if not safe or any(p.search(text) for p in policy.classifier_despite):
         return False
     if policy.classifier is not None and _FIRST_PERSON.search(text):
-        harm, kind = policy.classifier.doubt(text, meaning)
+        harm, kind = policy.classifier.doubt(text, meant or meaning)
         return harm < SAFE_FRAME_OVERRULED or kind == "help"  # help: a frame ("my abuser") tells whose
     return True
 

@@ -1399,6 +1399,20 @@ def test_the_classifier_overrules_a_rule_only_where_it_is_all_but_certain_the_qu
     assert decline_kind("shall we go and see them", policy) == "grooming"
 
 
+def test_a_declined_query_the_classifier_reads_as_asking_for_help_gets_the_help_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    helping = {"classes": [NONE, "help"], "threshold": 1.01, "biases": [0.0, 0.0], "weights": {"w:stop": [0.0, 60.0]}}
+    first = {"classes": [NONE, "help"], "threshold": 0.9, "biases": [0.0, 0.0], "weights": {}}
+    model = SafetyClassifier.from_mapping({**first, "second": helping}, KINDS)
+    rule = Rule("images", lazy([re.compile(" images ")]), kind="material")
+    policy = SafetyPolicy(rules=(rule,), exceptions=(), message="no", resources=(), classifier=model)
+    monkeypatch.setattr(safety, "meaning", lambda text: ())
+    assert decline_kind("i keep looking at images and want to stop", policy) == "help"  # P(help) over 0.9
+    assert decline_kind("where can i get those images tonight", policy) == "material"  # no help read: declined
+    assert decline_kind("stop images now", policy) == "material"  # three words: the rule's alone
+
+
 def test_in_a_frame_every_rule_shares_the_classifier_overrules_a_rule_up_to_a_higher_bar(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
