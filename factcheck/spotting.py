@@ -497,7 +497,7 @@ def stance(terms: _Terms, text: str, entry: Entry) -> str:
         return "mentions"
     if _HEDGE.search(clause) and not _HEDGE.search(entry.claim):
         return "mentions"
-    scope = _scope(terms, clause, entry)
+    scope = _other_figure_set_aside(_scope(terms, clause, entry), entry)
     denied, claimed_denied = denials(scope), denials(entry.claim)
     if denied > 1 or claimed_denied > 1:
         return "mentions"  # double negatives are not read
@@ -520,6 +520,22 @@ def stance(terms: _Terms, text: str, entry: Entry) -> str:
         if others:
             return "mentions"
     return "repeats"
+
+
+# "..., not 46" / "rather than 46%": a negation of another figure corrects it; it denies nothing of the claim.
+_NOT_FIGURE = re.compile(
+    r"\b(?:not|rather than|instead of)\s+(?:the\s+|just\s+|only\s+)?(\d(?:[\d,.]*\d)?)\s*(?:%|percent\b|per cent\b)?",
+    re.IGNORECASE,
+)
+
+
+def _other_figure_set_aside(scope: str, entry: Entry) -> str:
+    """The scope without negations of a figure the claim does not give ("460 percent, not 46"),
+    when the claim gives figures of its own."""
+    figures = numbers(entry.claim)
+    if not figures:
+        return scope
+    return _NOT_FIGURE.sub(lambda m: "" if numbers(m.group(1)) - figures else m.group(0), scope)
 
 
 def _clause_names(clause: str) -> list[str]:

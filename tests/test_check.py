@@ -175,6 +175,9 @@ def test_denials_in_statements(text: str, count: int) -> None:
             "Legal experts noted that many countries still have no law that covers AI-generated abuse imagery.",
             "contradicts",
         ),
+        # A negated figure the claim does not give corrects that figure: the claim's own is repeated.
+        ("The figure I've seen is a 460 percent rise in AI-generated abuse material in 2023, not 46.", "repeats"),
+        ("AI-generated abuse material did not rise by 460 percent in 2023.", "contradicts"),
     ],
 )
 def test_stance_of_other_names_and_reported_statements(engine: Engine, text: str, stance: str) -> None:
