@@ -16,7 +16,15 @@ How a query is judged:
    split them ("cp4sale" -> "cp 4 sale") or read "1" as "l" (`fold_variants`).
 2. A query is declined when some rule matches: every pattern in its `all`
    list matches and none in its `unless` list does, and no global exception
-   matches either.
+   matches either; unless the classifier, reading four words or more, finds it
+   all but certainly harmless (RULE_OVERRULED; FRAMED_RULE_OVERRULED in a frame
+   of legitimate questions every rule shares, `rules_unless`).
+3. What the rules let through goes to the classifier (factcheck/safety_classifier.py),
+   which declines what it is nearly sure of, outside the safe frames
+   (`classifier_unless`; a frame gives way when the asker speaks of themselves and
+   the classifier is SAFE_FRAME_OVERRULED sure). A declined query that the
+   classifier reads as a request for help with one's own thoughts gets the help
+   answer (`help`) instead.
 
 Long text: a question is short, but someone may paste a whole page. Only the
 first HEAD_CHARS and the last TAIL_CHARS characters are examined, each on its
@@ -207,7 +215,7 @@ class SafetyPolicy(NamedTuple):
     classifier_needs: tuple[LazyPattern, ...] = ()  # the classifier judges only text matching one of these
     classifier_unless: tuple[LazyPattern, ...] = ()  # safe frames: the classifier alone does not decline
     classifier_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
-    rules_unless: tuple[LazyPattern, ...] = ()  # frames of legitimate questions that veto every rule but help's
+    rules_unless: tuple[LazyPattern, ...] = ()  # legitimate frames: the classifier overrules any rule more easily
     rules_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
 
     def message_for(self, kind: str | None) -> str:
