@@ -117,7 +117,7 @@ class Lexicon(NamedTuple):
 
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
     stopwords: frozenset[str]
-    longest_from: dict[str, int]  # derived, for speed: the longest variant starting with each word
+    trie: dict[str | None, Any]  # derived, for speed: the variants as a tree of words (`_synonym_trie`)
     anchors: tuple[str, ...] = ()  # words that place a question in this domain (child exploitation, its bodies)
     off_topic: tuple[str, ...] = ()  # words of other domains that share this one's vocabulary (drugs, pets, prices)
     subject: tuple[str, ...] = ()  # words of the subject itself (child, abuse): with one, an off-topic word is context
@@ -146,18 +146,14 @@ class Lexicon(NamedTuple):
         names: Iterable[str] = (),
     ) -> Lexicon:
         synonyms = {_inner_determiners_dropped(v): t for v, t in synonyms.items()}
-        longest_from: dict[str, int] = {}
-        for variant in synonyms:
-            longest_from[variant[0]] = max(longest_from.get(variant[0], 0), len(variant))
         words = SortedStrings(dictionary) if dictionary else frozenset[str]()
         named_as = frozenset(names)
         describing: dict[tuple[str, ...], tuple[str, ...]] = {
             v: t for v, t in synonyms.items() if len(v) > 1 and len(t) == 1 and t[0] in named_as
         }
         namer = cls.create(describing, frozenset()) if named_as else None
-        return cls(
-            synonyms, stopwords, longest_from, anchors, off_topic, subject, words, off_topic_exact, named_as, namer
-        )
+        trie = _synonym_trie(synonyms)
+        return cls(synonyms, stopwords, trie, anchors, off_topic, subject, words, off_topic_exact, named_as, namer)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], dictionary: Iterable[str] = ()) -> Lexicon:
@@ -236,38 +232,50 @@ def _inner_determiners_dropped(variant: tuple[str, ...]) -> tuple[str, ...]:
     return dropped if len(dropped) > 1 else variant  # "all the" is not "all"
 
 
+def _synonym_trie(synonyms: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str | None, Any]:
+    """The variants as a tree of words: each node maps a word to the next node, and None to the
+    target of the variant that ends there."""
+    root: dict[str | None, Any] = {}
+    for variant, target in synonyms.items():
+        node = root
+        for word in variant:
+            node = node.setdefault(word, {})
+        node[None] = target
+    return root
+
+
 def apply_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
     """Greedy longest-phrase replacement: 'child porn' -> 'csam', 'cops' -> 'police'.
 
     A determiner after a phrase's first word is skipped when matching ("file a report" is the
-    variant "file report") and dropped with the phrase it is part of."""
-    longest_from = lexicon.longest_from
-    if longest_from.keys().isdisjoint(words):  # most texts: no word can begin a variant
+    variant "file report") and dropped with the phrase it is part of. The variants are walked as
+    a tree of words from each word that begins one (`Lexicon.trie`): one lookup a word."""
+    trie = lexicon.trie
+    if trie.keys().isdisjoint(words):  # most texts: no word can begin a variant
         return words
-    starts = [i for i, word in enumerate(words) if word in longest_from]  # only these can begin a variant
     out: list[str] = []
     i, count = 0, len(words)
-    for start in starts:
+    for start in [n for n, word in enumerate(words) if word in trie]:
         if start < i:  # inside a phrase already replaced
             continue
-        out.extend(words[i:start])
-        longest = longest_from[words[start]]
-        at = [start]  # the positions of the phrase's words, determiners skipped
+        node = trie[words[start]]
+        target, last = node.get(None), start
         j = start + 1
-        while len(at) < longest and j < count:
-            if words[j] not in DETERMINERS:
-                at.append(j)
+        while j < count:
+            word = words[j]
             j += 1
-        for size in range(len(at), 0, -1):
-            target = lexicon.synonyms.get(tuple(words[k] for k in at[:size]))
-            if target is not None:
-                out.extend(target)
-                i = at[size - 1] + 1
+            if word in DETERMINERS:  # skipped after a phrase's first word, and dropped with it
+                continue
+            node = node.get(word)
+            if node is None:
                 break
-        else:
-            out.append(words[start])
-            i = start + 1
-    out.extend(words[i:])
+            if None in node:
+                target, last = node[None], j - 1
+        if target is not None:
+            out += words[i:start]
+            out += target
+            i = last + 1
+    out += words[i:]
     return out
 
 
@@ -689,12 +697,10 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
         texts.append(entry.id.replace("-", " "))
         shapes.append((body_from, len(texts)))
     known: set[str] = set()
-    rewritten = []  # per text: its words after synonyms (`apply_synonyms`), stopwords still in
-    trie = _synonym_trie(lexicon)
-    first_words = trie.keys()
+    rewritten = []  # per text: its words after synonyms, stopwords still in
     for raw in _words_many(texts):
         known.update(raw)
-        rewritten.append(raw if first_words.isdisjoint(raw) else _rewritten(raw, trie))
+        rewritten.append(apply_synonyms(raw, lexicon))
     del texts
     # Each word a text can hold after synonyms, stemmed once; a stopword to nothing (None): each
     # text's stems (its content words', `content_words`, stemmed) are then one pass in C.
@@ -741,48 +747,6 @@ def analyse(entries: Sequence[Entry], lexicon: Lexicon) -> Bags:
     # entries' index would hold each file's as objects, duplicates and all, until it merged them.
     joined_terms, joined_known = " ".join(term_ids), " ".join(known)
     return Bags(joined_terms, bag_ids, array("d", tfs), bag_ends, lengths, dfs, phrasings, terms, joined_known)
-
-
-def _synonym_trie(lexicon: Lexicon) -> dict[str | None, Any]:
-    """The synonyms' variants as a tree of words: each node maps a word to the next node, and None
-    to the target of the variant that ends there."""
-    root: dict[str | None, Any] = {}
-    for variant, target in lexicon.synonyms.items():
-        node = root
-        for word in variant:
-            node = node.setdefault(word, {})
-        node[None] = target
-    return root
-
-
-def _rewritten(words: list[str], trie: dict[str | None, Any]) -> list[str]:
-    """`apply_synonyms(words, lexicon)`, the same words, found by walking the tree of the lexicon's
-    variants (`_synonym_trie`) from each word that begins one: one lookup a word, where trying each
-    length of phrase from the longest built a tuple of words for each."""
-    out: list[str] = []
-    i, count = 0, len(words)
-    for start in [n for n, word in enumerate(words) if word in trie]:
-        if start < i:  # inside a phrase already replaced
-            continue
-        node = trie[words[start]]
-        target, last = node.get(None), start
-        j = start + 1
-        while j < count:
-            word = words[j]
-            j += 1
-            if word in DETERMINERS:  # skipped after a phrase's first word, and dropped with it
-                continue
-            node = node.get(word)
-            if node is None:
-                break
-            if None in node:
-                target, last = node[None], j - 1
-        if target is not None:
-            out += words[i:start]
-            out += target
-            i = last + 1
-    out += words[i:]
-    return out
 
 
 def build_index(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from factcheck.match import Lexicon
 
 MINI_YAML = """\
 sources:
@@ -59,3 +62,27 @@ def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The plain algorithm `apply_synonyms` must agree with: at each word, the longest variant
+    starting there (a determiner after its first word skipped, and dropped with it: "child the
+    porn" is "child porn")."""
+    from factcheck.match import DETERMINERS
+
+    longest: dict[str, int] = {}
+    for variant in lexicon.synonyms:
+        longest[variant[0]] = max(longest.get(variant[0], 0), len(variant))
+    out, i = [], 0
+    while i < len(words):
+        at = [i, *(j for j in range(i + 1, len(words)) if words[j] not in DETERMINERS)]
+        for size in range(min(longest.get(words[i], 0), len(at)), 0, -1):
+            target = lexicon.synonyms.get(tuple(words[k] for k in at[:size]))
+            if target is not None:
+                out.extend(target)
+                i = at[size - 1] + 1
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out

@@ -22,7 +22,7 @@ from factcheck import cache, catalog, engine, match
 from factcheck.cli import app
 from factcheck.match import Lexicon, apply_synonyms, normalise, stem_all
 from factcheck.model import IdTable, PickledEntries
-from tests.helpers import MINI_YAML, write
+from tests.helpers import MINI_YAML, greedy_synonyms, write
 
 LEXICON = Lexicon.create(
     {("child", "porn"): ("csam",), ("cp",): ("csam",), ("cops",): ("police",), ("law", "enforcement"): ("police",)},
@@ -46,27 +46,9 @@ def test_words_in_batches_are_the_words_of_normalise_of_each(texts: list[str], b
         assert match._words_many(texts) == [normalise(t).split() for t in texts]
 
 
-def _greedy_synonyms(words: list[str], lexicon: Lexicon) -> list[str]:
-    """The plain algorithm: at each word, the longest variant starting there (a determiner after its
-    first word skipped, and dropped with it: "child the porn" is "child porn")."""
-    out, i = [], 0
-    while i < len(words):
-        at = [i, *(j for j in range(i + 1, len(words)) if words[j] not in match.DETERMINERS)]
-        for size in range(min(lexicon.longest_from.get(words[i], 0), len(at)), 0, -1):
-            target = lexicon.synonyms.get(tuple(words[k] for k in at[:size]))
-            if target is not None:
-                out.extend(target)
-                i = at[size - 1] + 1
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out
-
-
 @given(st.lists(st.sampled_from(["child", "porn", "cp", "cops", "law", "enforcement", "the", "x"]), max_size=12))
 def test_synonyms_skip_to_the_words_that_begin_a_variant(words: list[str]) -> None:
-    assert apply_synonyms(words, LEXICON) == _greedy_synonyms(words, LEXICON)
+    assert apply_synonyms(words, LEXICON) == greedy_synonyms(words, LEXICON)
 
 
 def test_each_distinct_word_is_stemmed_once_with_the_same_stems() -> None:
