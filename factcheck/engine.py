@@ -118,14 +118,7 @@ class Engine:
         spotting, on the sentence of a clause), so it is not run again."""
         kind = None if screened else decline_kind(query, self.policy, unfamiliar=withhold)
         if kind is not None:
-            # Asking for help with one's own thoughts is not refused: it gets the help lines first.
-            status = Status.HELP if kind == "help" else Status.DECLINED
-            return Answer(
-                query=query, status=status, entry=None, score=0.0, candidates=(),
-                safety_message=self.policy.message_for(kind),
-                safety_kind=kind if status is Status.DECLINED else None,
-                resources=self.policy.resources_for(kind),
-            )  # fmt: skip
+            return self._refused(query, kind)
         candidates = rank(query, self.index, top=max(top, 2), encoder=static_encoder)
         without = partial(self._rank_without, query, max(top, 2))
         candidates = figure_checked(query, candidates, self._figure, without)  # an explainer beside its figure claim
@@ -142,10 +135,7 @@ class Engine:
             )  # fmt: skip
         if entry is None and withhold and wants_help(query, self.policy):
             # Asking for help in words no entry answers ("relapsed again last night"): the help lines.
-            return Answer(
-                query=query, status=Status.HELP, entry=None, score=0.0, candidates=(),
-                safety_message=self.policy.message_for("help"), resources=self.policy.resources_for("help"),
-            )  # fmt: skip
+            return self._refused(query, "help")
         # Someone trying to report or get help always leaves with the channels.
         offer = entry is None and seeks_channels(query, self.policy)
         found = self._other_part(query, entry.id) if entry and notices else (None, None, None)
@@ -164,6 +154,17 @@ class Engine:
             candidates=tuple(candidates[:top]),
             close_call=decision.close_call,
         )
+
+    def _refused(self, query: str, kind: str) -> Answer:
+        """No entry and no candidates: the message and channels for what the query seeks. Asking for
+        help with one's own thoughts (kind "help") is not refused: it gets the help lines first."""
+        status = Status.HELP if kind == "help" else Status.DECLINED
+        return Answer(
+            query=query, status=status, entry=None, score=0.0, candidates=(),
+            safety_message=self.policy.message_for(kind),
+            safety_kind=kind if status is Status.DECLINED else None,
+            resources=self.policy.resources_for(kind),
+        )  # fmt: skip
 
     def _related(self, entry_id: str) -> tuple[str, ...]:
         entry = self.catalog.get(entry_id)
