@@ -274,13 +274,14 @@ def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Calla
     if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
         return False
     model = policy.classifier.second or policy.classifier
-    for text in texts:
-        if model.judge(text)[1] != "help":
-            return False  # the n-grams alone read another kind: the word vectors stay unloaded
-        harm, kind = policy.classifier.doubt(text, meant)
-        if kind != "help" or harm < HELP_OFFERED:
-            return False
-    return True
+    # The n-grams alone reading another kind, the word vectors stay unloaded.
+    return all(model.judge(text)[1] == "help" and _reads_help(text, policy.classifier, meant) for text in texts)
+
+
+def _reads_help(text: str, classifier: SafetyClassifier, meant: Callable[[str], Sequence[float]]) -> bool:
+    """The classifier's help class, at least HELP_OFFERED sure, for a folded text."""
+    harm, kind = classifier.doubt(text, meant)
+    return kind == "help" and harm >= HELP_OFFERED
 
 
 def _classifier_kind(
@@ -369,8 +370,7 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         text = fold(part)
         if not _classifier_may_read(text, policy) or policy.classifier.judge(text)[0] < SECOND_GATE:
             continue
-        harm, kind = policy.classifier.doubt(text, meaning)
-        if kind == "help" and harm >= HELP_OFFERED:
+        if _reads_help(text, policy.classifier, meaning):
             return True
     return False
 
