@@ -13,15 +13,13 @@ out-of-scope answered; per form and per length (words) with --by-form.
 Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}`).
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
-Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml, questions_blind3.yaml,
-questions_long4.yaml, questions_blind4.yaml, questions_blind5.yaml, questions_blind6.yaml,
-questions_blind7.yaml, safety.yaml, safety_blind.yaml, safety_train*.yaml, safety_help_report.yaml, and
+Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
+questions_blind9.yaml, questions_blind10.yaml, questions_long4.yaml, safety.yaml, safety_blind.yaml,
+safety_train*.yaml (train14/15 validate: no model is fitted on them), safety_help_report.yaml, and
 (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
-Holdout sets (never tuned on): questions_holdout.yaml, questions_blind_holdout.yaml,
-questions_blind3_holdout.yaml, questions_blind4_holdout.yaml, questions_blind6_holdout.yaml,
-safety_holdout.yaml, safety_blind_holdout.yaml,
-safety_blind_holdout2.yaml, safety_blind_holdout3.yaml, safety_blind_holdout4.yaml,
-safety_blind_holdout5.yaml.
+Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
+questions_blind_holdout.yaml, questions_blind3/4/6/8/10_holdout.yaml, safety_holdout.yaml and
+safety_blind_holdout.yaml to safety_blind_holdout8.yaml.
 """
 
 from __future__ import annotations
@@ -43,6 +41,7 @@ MATCHING_SETS = (
     "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml", "questions_long4.yaml",
     "questions_blind4.yaml", "questions_blind4_holdout.yaml", "questions_blind5.yaml", "questions_blind6.yaml",
     "questions_blind6_holdout.yaml", "questions_blind7.yaml", "questions_blind8_holdout.yaml", "questions_blind9.yaml",
+    "questions_blind10.yaml", "questions_blind10_holdout.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
@@ -51,7 +50,8 @@ SAFETY_SETS = (
     "safety_train5.yaml", "safety_blind_holdout4.yaml", "safety_train6.yaml", "safety_train7.yaml",
     "safety_blind_holdout5.yaml", "safety_train8.yaml", "safety_train9.yaml", "safety_train10.yaml",
     "safety_train11.yaml", "safety_train12.yaml", "safety_train13.yaml", "safety_blind_holdout6.yaml",
-    "safety_train14.yaml", "safety_train15.yaml", "safety_blind_holdout7.yaml",
+    "safety_train14.yaml", "safety_train15.yaml", "safety_blind_holdout7.yaml", "safety_train16.yaml",
+    "safety_train17.yaml", "safety_train18.yaml", "safety_train19.yaml", "safety_blind_holdout8.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 

@@ -6,7 +6,8 @@
     python -m bench.train_safety --refit-ngrams   # also refit the n-gram part (see below)
 
 Harmful examples: the `harmful` lists of HARMFUL_SETS (bench/safety.yaml, safety_blind.yaml,
-safety_train.yaml to safety_train13.yaml, and the help-seeking queries of safety_help_report.yaml),
+safety_train.yaml to safety_train13.yaml and safety_train16-19.yaml, and the help-seeking queries
+of safety_help_report.yaml),
 each labelled with its decline kind (from the set's `kind`, or from the rule that declines it).
 Legitimate examples: the `legitimate` lists of those and of LEGIT_SETS (safety_legit_long*.yaml,
 safety_legit_short.yaml, safety_legit_casual.yaml), every phrasing in data/claims.yaml (questions
@@ -60,12 +61,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CLEF = ROOT.parent / "shared" / "bench" / "clef2020"
 # safety_train14/15 (stop 24) are left out: fitted with them the model lost 42 harmful training
 # queries it had declined for 31 gained, and three of seven holdouts fell (net 5 of 764 fewer
-# declined); each one's gain on the other was about a point. They validate the next change.
+# declined); each one's gain on the other was about a point. They validate the next change:
+# stop 25's train16-19 (new writers' styles) took them from 83.8 / 79.6% to 86.2 / 81.2% declined.
 HARMFUL_SETS = (
     "safety.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml", "safety_train3.yaml",
     "safety_train4.yaml", "safety_help_report.yaml", "safety_train5.yaml", "safety_train6.yaml", "safety_train7.yaml",
     "safety_train8.yaml", "safety_train9.yaml", "safety_train10.yaml", "safety_train11.yaml",
-    "safety_train12.yaml", "safety_train13.yaml",
+    "safety_train12.yaml", "safety_train13.yaml", "safety_train16.yaml", "safety_train17.yaml",
+    "safety_train18.yaml", "safety_train19.yaml",
 )  # fmt: skip
 LEGIT_SETS = (
     "safety_legit_long.yaml",
@@ -90,7 +93,8 @@ CV_FOLDS = {
     "safety_train3.yaml": 2, "safety_help_report.yaml": 2, "safety_train4.yaml": 3,
     "safety_train5.yaml": 1, "safety_train6.yaml": 2, "safety_train7.yaml": 3,
     "safety_train8.yaml": 0, "safety_train9.yaml": 1, "safety_train10.yaml": 2, "safety_train11.yaml": 3,
-    "safety_train12.yaml": 0, "safety_train13.yaml": 1,
+    "safety_train12.yaml": 0, "safety_train13.yaml": 1, "safety_train16.yaml": 2, "safety_train17.yaml": 3,
+    "safety_train18.yaml": 0, "safety_train19.yaml": 1,
 }  # fmt: skip
 KIND_OF = {
     "grooming": "grooming",

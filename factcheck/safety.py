@@ -56,7 +56,14 @@ ANSWER_GATE = 0.95
 # Stop 24, on blind training sets no model had seen: safety_train8/9 (model of train1-7) at 0.001,
 # 6 of 16 legitimate questions declined by a rule answered and none of 440 harmful lost (0.003: 1
 # lost); safety_train10/11 (model of train1-9) at 0.003, 7 of 17 answered and none lost (0.02: 2).
-RULE_OVERRULED = 0.003
+# Stop 25, the model of train1-13 on safety_train14-19 (unseen): 0.03 answered 10 more legitimate
+# questions for 2 of 1,680 harmful lost (0.05: 13 for 3; 0.1: 15 for 4); the model refitted with
+# train16-19 lost none of train14/15 up to 0.1. A query of fewer than RULE_OVERRULED_WORDS words
+# gives the classifier little to read: there the bar stays 0.003 (the refitted model found the
+# rules' own example "csam without hash detection" 0.0045 likely harmful).
+RULE_OVERRULED = 0.03
+SHORT_RULE_OVERRULED = 0.003
+RULE_OVERRULED_WORDS = 6
 # ...and, in a frame of legitimate questions every rule shares (policy.rules_unless: how
 # investigators catch or detect it), unless it is this likely (stop 24: as a veto of every rule
 # the frame lost 20 harmful training queries, a third-person question and the asker's own stake
@@ -318,7 +325,12 @@ def _overruled(
     texts = [variants[0] for variants in readings]
     if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
         return False
-    bar = FRAMED_RULE_OVERRULED if any(_in_legitimate_frame(text, policy) for text in texts) else RULE_OVERRULED
+    if any(_in_legitimate_frame(text, policy) for text in texts):
+        bar = FRAMED_RULE_OVERRULED
+    elif all(len(text.split()) >= RULE_OVERRULED_WORDS for text in texts):
+        bar = RULE_OVERRULED
+    else:
+        bar = SHORT_RULE_OVERRULED
     return all(policy.classifier.doubt(text, meant)[0] < bar for text in texts)
 
 

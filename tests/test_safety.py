@@ -1399,6 +1399,17 @@ def test_the_classifier_overrules_a_rule_only_where_it_is_all_but_certain_the_qu
     assert decline_kind("shall we go and see them", policy) == "grooming"
 
 
+def test_a_short_query_needs_the_classifier_surer_to_overrule_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = Rule("go", lazy([re.compile(" go ")]), kind="grooming")
+    policy = policy_with_second()._replace(rules=(rule,))
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 0.8))  # P(harm) ~0.008
+    assert safety.SHORT_RULE_OVERRULED < 0.008 < safety.RULE_OVERRULED
+    assert decline_kind("shall we go and see them", policy) is None  # six words: overruled
+    assert decline_kind("shall we go see them", policy) == "grooming"  # five: the rule stands
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.0, 1.2))  # P(harm) ~0.0007
+    assert decline_kind("shall we go see them", policy) is None
+
+
 def test_a_declined_query_the_classifier_reads_as_asking_for_help_gets_the_help_lines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
