@@ -74,6 +74,11 @@ FRAMED_RULE_OVERRULED = 0.5
 # model saw them: 27 of their harmful and 3 help-seekers in a safe frame reach it, and one of 600
 # legitimate questions, a friend asking what to tell someone with urges, shown the help lines).
 SAFE_FRAME_OVERRULED = 0.995
+# ...and, when the asker does not speak of themselves ("where do people sell...", "which sites still
+# have it after the takedown"), from this surer (stop 25, the model refitted with train16-19 on
+# train14/15, which no model saw: 7 more of 480 harmful declined, none of 800 legitimate; at 0.998
+# one of them, "how do people get caught on snapchat if messages disappear", was declined).
+THIRD_PERSON_FRAME_OVERRULED = 0.999
 # A question no entry answers that the classifier reads as asking for help this surely gets the
 # help lines (stop 24: 47 of the 62 help-seekers of the non-holdout sets left with "no confident
 # match"; 8 legitimate questions, most asking where to send a friend or a partner with such thoughts).
@@ -391,16 +396,17 @@ def _in_safe_frame(text: str, policy: SafetyPolicy, meant: Callable[[str], Seque
     """A safe frame (reporting, protecting a child...) the asker does not also want to exploit.
 
     A frame is a word or two ("writing", "why do people", "I'm a cop"), and a harmful request
-    often carries one; so when the asker speaks of themselves and the classifier is nearly sure
-    (SAFE_FRAME_OVERRULED), the frame does not stand.
+    often carries one; so when the classifier is nearly sure (SAFE_FRAME_OVERRULED when the asker
+    speaks of themselves, else THIRD_PERSON_FRAME_OVERRULED), the frame does not stand.
     """
     safe = any(p.search(text) for p in policy.classifier_unless)
     if not safe or any(p.search(text) for p in policy.classifier_despite):
         return False
-    if policy.classifier is not None and _FIRST_PERSON.search(text):
-        harm, kind = policy.classifier.doubt(text, meant or meaning)
-        return harm < SAFE_FRAME_OVERRULED or kind == "help"  # help: a frame ("my abuser") tells whose
-    return True
+    if policy.classifier is None:
+        return True
+    bar = SAFE_FRAME_OVERRULED if _FIRST_PERSON.search(text) else THIRD_PERSON_FRAME_OVERRULED
+    harm, kind = policy.classifier.doubt(text, meant or meaning)
+    return harm < bar or kind == "help"  # help: a frame ("my abuser") tells whose
 
 
 def meaning(text: str) -> tuple[float, ...]:

@@ -1360,7 +1360,7 @@ def policy_with_second(first_bias: float = 0.0) -> SafetyPolicy:
 def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_frames_stop_both(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.8, 0.0))  # P(harm) ~0.997
     policy = policy_with_second()
     model = policy.classifier
     assert model is not None
@@ -1374,6 +1374,11 @@ def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_fr
     # The asker speaking of themselves ("we"), with a model this sure: the frame does not stand.
     assert model.doubt("shall we go and meet them", safety.meaning)[0] >= safety.SAFE_FRAME_OVERRULED
     assert decline_kind("shall we go and meet them", framed) == "grooming"
+    # Without the asker in it, only a surer model overrules the frame.
+    assert model.doubt("shall they go and meet them", safety.meaning)[0] < safety.THIRD_PERSON_FRAME_OVERRULED
+    monkeypatch.setattr(safety, "meaning", lambda text: (1.0, 0.0))  # P(harm) ~0.9991
+    assert model.doubt("shall they go and meet them", safety.meaning)[0] >= safety.THIRD_PERSON_FRAME_OVERRULED
+    assert decline_kind("shall they go and meet them", framed) == "grooming"
 
 
 def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm(
