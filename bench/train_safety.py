@@ -125,8 +125,11 @@ THRESHOLD = 0.95  # the n-grams alone (out of fold, after vetoes: 9 of 3,915 leg
 MIN_TEXTS = 10  # the second model keeps an n-gram feature when this many training texts have it
 ALWAYS_ASK = 1.01  # the second model's n-grams alone never decline: from FLOOR, its meaning is asked
 # --cv (stop 22): 547 -> 667 of 1,287 harmful out of fold, no legitimate text more at 0.999 (0.997: 725, 1 more);
-# stop 23: 0.99, on the blind training sets 5-7 no model saw: 9 more of 900 declined, none of 1,730 legitimate
-SECOND_THRESHOLD = 0.99
+# stop 23: 0.99, on the blind training sets 5-7 no model saw: 9 more of 900 declined, none of 1,730 legitimate;
+# stop 25 (--cv with train16-19): 0.97 declines 282 more of 4,010 harmful out of fold (77 of the 1,112 the rules
+# miss) for 4 more of 3,172 legitimate (0.98: 184 / 48 for 3); on train14/15, which no model saw, 7 more of 480
+# harmful and none of 800 legitimate; over every non-holdout text, 3 legitimate of 13,700 more declined
+SECOND_THRESHOLD = 0.97
 SEMANTIC_THRESHOLD = 0.99  # --cv: +47 of 1,287 harmful out of fold (+6 the rules miss), no legitimate text more
 
 Rows = list[tuple[list[tuple[str, float]], int]]  # (feature, value) pairs and the class index
@@ -342,7 +345,7 @@ def cross_validate(items: list[Example], folded: list[str], vectors: list[tuple[
     legit = [i for i in judge if items[i].label == NONE and first_rule(items[i].text, rules) is None]
     missed = {i for i in harmful if first_rule(items[i].text, rules) is None}
     print(f"judged by the classifier: {len(harmful)} harmful ({len(missed)} the rules miss), {len(legit)} legitimate")
-    for second in (1.1, 0.99, 0.993, 0.995, 0.997, 0.998, 0.999):  # 1.1: the first model alone
+    for second in (1.1, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999):  # 1.1: the first model alone
         caught = [i for i in harmful if declined(scored[i], second)]
         false = sum(declined(scored[i], second) for i in legit)
         by_set = Counter(items[i].source.removesuffix(".yaml").removeprefix("safety_") for i in caught)

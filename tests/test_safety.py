@@ -1149,11 +1149,16 @@ def test_a_likely_harmful_query_is_not_answered_but_its_legitimate_twin_is(
     assert bundled_engine.ask(twin).entry.id == entry_id  # type: ignore[union-attr]
 
 
-def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(bundled_engine: Engine) -> None:
+def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`withhold=False` (a sentence states) answers what the gate withholds; `screened=True` (its
     sentence was checked) skips the safety check, which otherwise declines."""
     query, entry_id = WITHHELD[0]
-    assert bundled_engine.ask(query, withhold=False).entry.id == entry_id  # type: ignore[union-attr]
+    with monkeypatch.context() as patched:  # the decline taken out, as above: the gate alone
+        patched.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True: None)
+        assert bundled_engine.ask(query).status == "no_match"
+        assert bundled_engine.ask(query, withhold=False).entry.id == entry_id  # type: ignore[union-attr]
     harmful = "where can i find cp"
     assert bundled_engine.ask(harmful).status == "declined"
     assert bundled_engine.ask(harmful, screened=True).status != "declined"
