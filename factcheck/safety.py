@@ -50,8 +50,14 @@ from factcheck.safety_classifier import SECOND_GATE, SafetyClassifier
 CLASSIFIER_MIN_WORDS = 4
 # A query the classifier finds this likely harmful, but not enough to decline, is not answered
 # (stop 23: 5 of 19 harmful training queries that were answered, none of 3,342 answered
-# legitimate questions of the non-holdout sets).
+# legitimate questions of the non-holdout sets). Stop 25: judged by the last model (fitted on every
+# wording) instead of the highest of both: on train14/15, which no model saw, 4 harmful of 65 answered
+# withheld instead of 2, and no legitimate question instead of 1 ("How can I encourage my partner to
+# call a helpline about his urges", 0.965 to the first model); over every non-holdout text 67 harmful
+# and 4 legitimate instead of 60 and 12. Its word vectors are loaded only when its n-grams alone give
+# GATE_ASKS_MEANING (0.4% of the legitimate questions; no withheld text was under it).
 ANSWER_GATE = 0.95
+GATE_ASKS_MEANING = 0.5
 # A rule's decline stands unless the classifier finds the query this unlikely to be harmful.
 # Stop 24, on blind training sets no model had seen: safety_train8/9 (model of train1-7) at 0.001,
 # 6 of 16 legitimate questions declined by a rule answered and none of 440 harmful lost (0.003: 1
@@ -367,11 +373,12 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
     """
     if policy.classifier is None:
         return False
+    last = policy.classifier.second or policy.classifier
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_reads(text, policy):
+        if not _classifier_reads(text, policy) or last.judge(text)[0] < GATE_ASKS_MEANING:
             continue
-        if policy.classifier.harm(text, meaning) >= ANSWER_GATE and not _in_safe_frame(text, policy):
+        if policy.classifier.doubt(text, meaning)[0] >= ANSWER_GATE and not _in_safe_frame(text, policy):
             return True
     return False
 

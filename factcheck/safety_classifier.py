@@ -183,18 +183,6 @@ class SafetyClassifier(NamedTuple):
         """Whether the n-grams' `harm` is unsure: under the threshold, but enough for the meaning to decide."""
         return self.semantic is not None and self.semantic.floor <= harm < self.threshold
 
-    def harm(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> float:
-        """The highest probability of harm this model or its second gives the query. As in `decide`,
-        the meaning is consulted only from the semantic part's floor (the word vectors stay unloaded
-        for most questions) and the second only from SECOND_GATE."""
-        alone, _ = self.judge(folded)
-        best = alone
-        if self.semantic is not None and alone >= self.semantic.floor:
-            best = max(best, self.judge(folded, meaning(examined(folded)))[0])
-        if self.second is not None and alone >= SECOND_GATE:
-            best = max(best, self.second.harm(folded, meaning))
-        return best
-
     def doubt(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> tuple[float, str]:
         """The probability of harm the last model (the second, when there is one: fitted on every
         example) gives the query with its meaning, whatever the gates of `decide`: to overrule a

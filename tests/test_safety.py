@@ -1149,6 +1149,20 @@ def test_a_likely_harmful_query_is_not_answered_but_its_legitimate_twin_is(
     assert bundled_engine.ask(twin).entry.id == entry_id  # type: ignore[union-attr]
 
 
+def test_the_answer_gate_is_the_judgement_of_the_model_fitted_on_every_wording(monkeypatch: pytest.MonkeyPatch) -> None:
+    sure = {"classes": [NONE, "grooming"], "threshold": 1.01, "biases": [0.0, 0.0], "weights": {"w:meet": [0.0, 60.0]}}
+    unsure = {**sure, "weights": {}}  # P(harm) 0.5 for any query
+    monkeypatch.setattr(safety, "meaning", lambda text: ())
+
+    def policy(first: dict, second: dict) -> SafetyPolicy:
+        model = SafetyClassifier.from_mapping({**first, "second": second}, KINDS)
+        return SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+
+    assert not safety.withheld("shall we go and meet them", policy(sure, unsure))  # only the first is sure
+    assert safety.withheld("shall we go and meet them", policy(unsure, sure))
+    assert not safety.withheld("shall we go and see them", policy(unsure, sure))  # no feature: 0.5
+
+
 def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
