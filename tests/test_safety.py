@@ -1479,6 +1479,27 @@ def test_without_a_word_of_the_domain_only_the_second_model_with_the_meaning_dec
     assert decline_kind("shall we go and meet them", policy_with_second()._replace(classifier_needs=needs)) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("what if the authorities take my laptop", True),
+        ("la policia viene manana, que hago", True),
+        ("la policía viene mañana, qué hago", True),  # folded: accents go
+        ("die polizei kommt morgen", True),
+        ("mi vecina tiene dos ninas", True),
+        ("wie alt ist das madchen", True),
+        ("how do i encrypt my laptop", True),
+        ("how do i make a sourdough starter from scratch", False),
+        ("what kind of customs do people follow at weddings", True),  # a word is enough: the model judges
+        ("how can i make my houseplants grow faster", False),
+    ],
+)
+def test_the_words_of_the_domain_include_the_authorities_and_police_and_children_in_other_languages(
+    policy: SafetyPolicy, text: str, domain: bool
+) -> None:
+    assert safety._has_domain_cue(safety.fold(text), policy) is domain
+
+
 def test_a_help_seeker_nothing_declines_gets_the_help_lines_not_no_confident_match(
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
