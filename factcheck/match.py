@@ -1110,7 +1110,8 @@ _REPORTED = (
 # Patterns compiled at first use (by re's cache), not when the quick path imports this module.
 _TELLING = (". ", "! ", "? ", "\n", ":", ", ")  # what a text of more than one asking sentence must contain
 _SENTENCE = r"(?<=[.!?])\s+|\n+"
-_LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+)?(?: here)?)\s*:\s+"  # "Teacher:", "Moderator here:"
+# "Teacher:", "Moderator here:", "Community police officer:", "High school student doing a project here:"
+_LABEL = r"\s*([^\W\d]+(?:[ -][^\W\d]+){0,2}(?: here)?|(?:[^\W\d]+[ -]){1,6}here)\s*:\s+"
 # "As a parent,", "As a mum I'd like to know:", and what it is for: "For a report on online harms:", "For my thesis,"
 _AS_A = r"\s*((?:as an?|for an?|for my|for our) [^,:;.?!]{1,40})[,:]\s+"
 # A question embedded in a statement: a verb of knowing, then a question word ("I'd like to know whether...").
@@ -1368,7 +1369,7 @@ def rank(
             score = min(99.9, round(100.0 * first[0] * NAME_DISCOUNT, 1))
             discounted = Candidate(id=index.ids[first[2]], question=index.questions[first[2]], score=score)
             matched = sorted([discounted, *again], key=lambda c: -c.score)[:top]
-    if checks and matched and matched[0].score >= model.threshold:
+    if checks and matched:
         matched = _story_checked(query, index, matched, encoder, without)
     if len(matched) < top:
         seen = {c.id for c in matched}
@@ -1460,9 +1461,16 @@ def _story_checked(
     told the class that..."); its words can outweigh a short question that says something else
     ("How would you explain the way NCMEC and the police work together to confirm tips?"). A story
     that names a body ("news about the EU police agency breaking up a network") may be what the
-    question asks about ("how do they work with other countries?"): it stays."""
+    question asks about ("how do they work with other countries?"): it stays.
+
+    When the whole is under the bar, only a persona's label ("High school student doing a project
+    here:") is set aside, for the entry the whole ranked first: a told sentence may be what makes
+    the question out of scope ("My ISP says my IP downloaded a film. Can an IP prove it was me?")."""
     told = context_parts(query)
     if not told:
+        return matched
+    unsure = matched[0].score < index.model.threshold
+    if unsure and not (len(told) == 1 and (re.match(_LABEL, query) or re.match(_AS_A, query, re.IGNORECASE))):
         return matched
     named_bodies = frozenset(stem_all(sorted(index.lexicon.names)))
     if any(named_bodies.intersection(query_terms(part, index)) for part in told):
@@ -1471,8 +1479,10 @@ def _story_checked(
     for part in told:
         asking = asking.replace(part, " ", 1)
     alone = rank(asking, index, len(matched) + 2, encoder, without, checks=False)
-    if not alone or alone[0].id == matched[0].id or alone[0].score < index.model.threshold:
+    if not alone or alone[0].score < index.model.threshold:
         return matched
+    if unsure or alone[0].id == matched[0].id:
+        return alone[: len(matched)] if unsure and alone[0].id == matched[0].id else matched
     if next((c.score for c in alone if c.id == matched[0].id), 0.0) >= STORY_FLOOR:
         return matched
     return alone[: len(matched)]

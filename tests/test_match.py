@@ -229,6 +229,11 @@ def test_scene_setting_sentences_count_half_against_the_question() -> None:
         "I'm a new content moderator in training."
     )
     assert context_of("Teacher here: who runs the CyberTipline?") == "Teacher here"
+    assert context_of("Community police officer: who runs it?") == "Community police officer"
+    assert context_of("High school student doing a project here: who runs it?") == (
+        "High school student doing a project here"
+    )
+    assert context_of("Question about the CyberTipline and NCMEC: who runs it?") == ""  # long, and no "here"
     assert context_of("As a parent, can police trace every IP?") == "As a parent"
     assert context_of("As a mum I'd like to know: do police trace every IP?") == "As a mum I'd like to know"
     assert context_of("For a report on online harms: how do networks operate?") == "For a report on online harms"

@@ -212,3 +212,15 @@ def test_clef_script_skips_with_a_message_when_the_benchmark_is_absent(
 ) -> None:
     assert clef.main(["--dir", str(tmp_path / "absent")]) == 0
     assert capsys.readouterr().out.startswith("skipped: the CLEF-2020 benchmark is not at")
+
+
+def test_a_persona_label_does_not_make_the_entry_the_whole_ranked_first_less_sure(engine: Engine) -> None:
+    question = "can NCMEC arrest people?"
+    labelled = engine.ask(f"High school student doing a project here: {question}")
+    assert labelled.status == "answered" and labelled.entry.id == "ncmec-is-law-enforcement"  # type: ignore[union-attr]
+    assert labelled.score == engine.ask(question).score  # the question's own confidence, not the label's dilution
+    # A told sentence stays: it may be what puts the question out of scope.
+    story = (
+        "My broadband provider says my IP address was used to download a copyrighted film. Can an IP prove it was me?"
+    )
+    assert engine.ask(story).status == "no_match"
