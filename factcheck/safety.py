@@ -55,8 +55,11 @@ CLASSIFIER_MIN_WORDS = 4
 # withheld instead of 2, and no legitimate question instead of 1 ("How can I encourage my partner to
 # call a helpline about his urges", 0.965 to the first model); over every non-holdout text 67 harmful
 # and 4 legitimate instead of 60 and 12. Its word vectors are loaded only when its n-grams alone give
-# GATE_ASKS_MEANING (0.4% of the legitimate questions; no withheld text was under it).
-ANSWER_GATE = 0.95
+# GATE_ASKS_MEANING (0.4% of the legitimate questions; no withheld text was under it). Then 0.9
+# instead of 0.95: on train14/15 and train20-23 (no model saw them) 41 of 388 harmful queries not
+# declined are withheld instead of 22, and none of 1,944 legitimate (0.85: 60 and 3); over every
+# other non-holdout text 123 instead of 67 and 6 legitimate instead of 4.
+ANSWER_GATE = 0.9
 GATE_ASKS_MEANING = 0.5
 # A rule's decline stands unless the classifier finds the query this unlikely to be harmful.
 # Stop 24, on blind training sets no model had seen: safety_train8/9 (model of train1-7) at 0.001,
