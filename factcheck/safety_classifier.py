@@ -20,7 +20,9 @@ declined. Loading the word vectors costs ~24 ms, so they are only loaded for an 
 A model may name a `second` one, asked when it does not decline: the shipped first model is
 the n-grams fitted before the semantic part (kept, so that nothing they decline is answered),
 the second has n-grams fitted on every training set and always asks the meaning from its floor.
-It is asked only when the first gives the query at least SECOND_GATE chance of harm.
+It is asked only when the first gives the query at least SECOND_GATE chance of harm; and what
+the first alone would decline stands only if the second does not find it all but certainly
+harmless (under FIRST_OVERRULED).
 
 A query is declined when the rules decline it, or when a model's probability that it is
 harmful reaches its threshold (or, when unsure, the combined one reaches the semantic
@@ -42,7 +44,12 @@ MAX_CHARS = 2_000  # a long text is classified by its start and end
 # the second declined no training text the first scored under 0.48, and skipping it spares
 # `check` a second n-gram pass over every sentence of an article (~50 ms for 5,000 words).
 SECOND_GATE = 0.3
-UNFAMILIAR_THRESHOLD = 0.998  # stop 24: 0.99-0.995 declined two legitimate wordings of my probes
+UNFAMILIAR_THRESHOLD = 0.998
+# The first model (n-grams of the early sets) does not decline what the second, fitted on every
+# wording, finds under this likely harmful (stop 25: "Hypothetically, if a report involves servers
+# in three countries, who coordinates the investigation?" was 0.96 to the first, 0.001 to the
+# second). On every non-holdout text 7 legitimate questions answered, no harmful one lost up to 0.2.
+FIRST_OVERRULED = 0.1  # stop 24: 0.99-0.995 declined two legitimate wordings of my probes
 
 
 def features(folded: str) -> list[str]:
@@ -209,7 +216,7 @@ class SafetyClassifier(NamedTuple):
         `safe` says whether a safe frame stands between the classifier and a decline.
         """
         alone, kind = self.judge(folded)
-        if alone >= self.threshold:
+        if alone >= self.threshold and not self._second_disagrees(folded, meaning):
             return None if safe() else kind
         if self.consults_meaning(alone) and not safe():
             harm, kind = self.judge(folded, meaning(examined(folded)))
@@ -218,6 +225,12 @@ class SafetyClassifier(NamedTuple):
         if self.second is None or alone < SECOND_GATE:
             return None
         return self.second.decide(folded, meaning, safe)
+
+    def _second_disagrees(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> bool:
+        """Whether the second model, fitted on every wording, finds the query all but certainly harmless."""
+        if self.second is None:
+            return False
+        return self.second.judge(folded, meaning(examined(folded)))[0] < FIRST_OVERRULED
 
     @property
     def meaning_threshold(self) -> float:

@@ -1400,6 +1400,20 @@ def test_a_second_model_is_asked_when_the_first_does_not_decline_and_the_safe_fr
     assert decline_kind("shall they go and meet them", framed) == "grooming"
 
 
+def test_what_the_first_model_alone_declines_stands_unless_the_second_finds_it_all_but_harmless(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = {"classes": [NONE, "grooming"], "threshold": 0.9, "biases": [0.0, 0.0], "weights": {"w:meet": [0.0, 60.0]}}
+    second = {"classes": [NONE, "grooming"], "threshold": 1.01, "biases": [5.0, 0.0], "weights": {}}  # P(harm) ~0.007
+    model = SafetyClassifier.from_mapping({**first, "second": second}, KINDS)
+    policy = SafetyPolicy(rules=(), exceptions=(), message="no", resources=(), classifier=model)
+    monkeypatch.setattr(safety, "meaning", lambda text: ())
+    assert model.judge("shall we go and meet them")[0] >= 0.9  # the first alone would decline it
+    assert decline_kind("shall we go and meet them", policy) is None
+    unsure = SafetyClassifier.from_mapping({**first, "second": {**second, "biases": [1.0, 0.0]}}, KINDS)  # ~0.27
+    assert decline_kind("shall we go and meet them", policy._replace(classifier=unsure)) == "grooming"
+
+
 def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
