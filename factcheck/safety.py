@@ -88,6 +88,13 @@ SAFE_FRAME_OVERRULED = 0.995
 # train14/15, which no model saw: 7 more of 480 harmful declined, none of 800 legitimate; at 0.998
 # one of them, "how do people get caught on snapchat if messages disappear", was declined).
 THIRD_PERSON_FRAME_OVERRULED = 0.999
+# ...and in a long message from this (stop 25): a story of 60 words or more carries a frame's word
+# ("my kids", "the news", "I read") wherever its request is. On train14/15 and train20-23, which no
+# model saw, 10 more of 1,620 harmful declined and no legitimate question of 1,980; over every
+# other non-holdout text 4 more, none legitimate (from 50 words, a question about how police found
+# the people behind dark web sites "I've never understood" was declined).
+LONG_FRAME_WORDS = 60
+LONG_FRAME_OVERRULED = 0.95
 # A question no entry answers that the classifier reads as asking for help this surely gets the
 # help lines (stop 24: 47 of the 62 help-seekers of the non-holdout sets left with "no confident
 # match"; 8 legitimate questions, most asking where to send a friend or a partner with such thoughts).
@@ -407,14 +414,18 @@ def _in_safe_frame(text: str, policy: SafetyPolicy, meant: Callable[[str], Seque
 
     A frame is a word or two ("writing", "why do people", "I'm a cop"), and a harmful request
     often carries one; so when the classifier is nearly sure (SAFE_FRAME_OVERRULED when the asker
-    speaks of themselves, else THIRD_PERSON_FRAME_OVERRULED), the frame does not stand.
+    speaks of themselves, else THIRD_PERSON_FRAME_OVERRULED; in a long message LONG_FRAME_OVERRULED),
+    the frame does not stand.
     """
     safe = any(p.search(text) for p in policy.classifier_unless)
     if not safe or any(p.search(text) for p in policy.classifier_despite):
         return False
     if policy.classifier is None:
         return True
-    bar = SAFE_FRAME_OVERRULED if _FIRST_PERSON.search(text) else THIRD_PERSON_FRAME_OVERRULED
+    if len(text.split()) >= LONG_FRAME_WORDS:
+        bar = LONG_FRAME_OVERRULED
+    else:
+        bar = SAFE_FRAME_OVERRULED if _FIRST_PERSON.search(text) else THIRD_PERSON_FRAME_OVERRULED
     harm, kind = policy.classifier.doubt(text, meant or meaning)
     return harm < bar or kind == "help"  # help: a frame ("my abuser") tells whose
 

@@ -1418,6 +1418,16 @@ def test_what_the_first_model_alone_declines_stands_unless_the_second_finds_it_a
     assert decline_kind("shall we go and meet them", policy._replace(classifier=unsure)) == "grooming"
 
 
+def test_in_a_long_message_a_safe_frame_gives_way_to_a_less_sure_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = policy_with_second()._replace(classifier_unless=lazy([re.compile(" the news ")]))
+    monkeypatch.setattr(safety, "meaning", lambda text: (0.5, 0.0))  # P(harm) ~0.98: under the usual bars
+    short = "i saw the news, shall we go and meet them"
+    story = " ".join(["i saw the news about it and"] * 9) + " shall we go and meet them"
+    assert len(short.split()) < safety.LONG_FRAME_WORDS <= len(story.split())
+    assert decline_kind(short, policy) is None  # the frame stands
+    assert decline_kind(story, policy) == "grooming"  # a long story's frame word does not
+
+
 def test_the_second_model_is_not_asked_when_the_first_sees_little_chance_of_harm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
