@@ -1481,8 +1481,10 @@ def _story_checked(
     alone = rank(asking, index, len(matched) + 2, encoder, without, checks=False)
     if not alone or alone[0].score < index.model.threshold:
         return matched
-    if unsure or alone[0].id == matched[0].id:
-        return alone[: len(matched)] if unsure and alone[0].id == matched[0].id else matched
+    if alone[0].id == matched[0].id:  # the label only lowered the confidence: the question's own stands
+        return alone[: len(matched)] if unsure else matched
+    if unsure:
+        return matched
     if next((c.score for c in alone if c.id == matched[0].id), 0.0) >= STORY_FLOOR:
         return matched
     return alone[: len(matched)]

@@ -44,12 +44,12 @@ MAX_CHARS = 2_000  # a long text is classified by its start and end
 # the second declined no training text the first scored under 0.48, and skipping it spares
 # `check` a second n-gram pass over every sentence of an article (~50 ms for 5,000 words).
 SECOND_GATE = 0.3
-UNFAMILIAR_THRESHOLD = 0.998
+UNFAMILIAR_THRESHOLD = 0.998  # stop 24: 0.99-0.995 declined two legitimate wordings of my probes
 # The first model (n-grams of the early sets) does not decline what the second, fitted on every
 # wording, finds under this likely harmful (stop 25: "Hypothetically, if a report involves servers
 # in three countries, who coordinates the investigation?" was 0.96 to the first, 0.001 to the
 # second). On every non-holdout text 7 legitimate questions answered, no harmful one lost up to 0.2.
-FIRST_OVERRULED = 0.1  # stop 24: 0.99-0.995 declined two legitimate wordings of my probes
+FIRST_OVERRULED = 0.1
 
 
 def features(folded: str) -> list[str]:
