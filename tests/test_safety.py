@@ -1106,6 +1106,11 @@ SEEKING_CHANNELS = [
     "I was groomed online as a teen and he still has my photos. Where do I start?",
     "should I delete the messages or keep them as evidence",
     "where do I send a tip about child exploitation outside the US",
+    # help named in a word or two, terse or in another language (stop 25)
+    "therapy for csam viewers",
+    "stop it now ireland",
+    "urges getting worse",
+    "Tenho pensamentos sobre criancas que me assustam. Existe ajuda confidencial?",
 ]
 
 
