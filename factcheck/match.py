@@ -1082,7 +1082,7 @@ def context_parts(text: str) -> list[str]:
     """
     if "?" not in text or not any(mark in text.rstrip() for mark in _TELLING):
         return []  # one sentence that asks (most questions: no expression compiled)
-    label = re.match(_LABEL, text) or re.match(_AS_A, text, re.IGNORECASE)
+    label = _label(text)
     body = text[label.end() :] if label else text
     sentences = [s for s in re.split(_SENTENCE, body) if s.strip()]
     # A sentence that asks without a question mark ("I want to understand how the networks operate.") asks.
@@ -1091,6 +1091,11 @@ def context_parts(text: str) -> list[str]:
         return []
     told = [_frame(s) for s in told]
     return [label.group(1), *told] if label else told
+
+
+def _label(text: str) -> re.Match[str] | None:
+    """A persona's label or purpose opening the text ("Teacher here:", "As a parent,")."""
+    return re.match(_LABEL, text) or re.match(_AS_A, text, re.IGNORECASE)
 
 
 def _frame(sentence: str) -> str:
@@ -1470,7 +1475,7 @@ def _story_checked(
     if not told:
         return matched
     unsure = matched[0].score < index.model.threshold
-    if unsure and not (len(told) == 1 and (re.match(_LABEL, query) or re.match(_AS_A, query, re.IGNORECASE))):
+    if unsure and not (len(told) == 1 and _label(query)):
         return matched
     named_bodies = frozenset(stem_all(sorted(index.lexicon.names)))
     if any(named_bodies.intersection(query_terms(part, index)) for part in told):

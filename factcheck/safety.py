@@ -296,14 +296,18 @@ def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Calla
     """Whether the classifier reads every part of a declined query as a request for help with one's
     own thoughts (HELP_OFFERED sure): "I keep searching for images of minors again. Is this
     treatable?" names the material to a rule, and is asked by someone who wants to stop."""
-    if policy.classifier is None:
+    texts = _read_texts(readings)
+    if policy.classifier is None or texts is None:
         return False
-    texts = [variants[0] for variants in readings]
-    if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
-        return False
-    model = policy.classifier.second or policy.classifier
+    model = policy.classifier.last
     # The n-grams alone reading another kind, the word vectors stay unloaded.
     return all(model.judge(text)[1] == "help" and _reads_help(text, policy.classifier, meant) for text in texts)
+
+
+def _read_texts(readings: list[list[str]]) -> list[str] | None:
+    """Each examined part's folded text, when every one has enough words for the classifier to read."""
+    texts = [variants[0] for variants in readings]
+    return None if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts) else texts
 
 
 def _reads_help(text: str, classifier: SafetyClassifier, meant: Callable[[str], Sequence[float]]) -> bool:
@@ -341,14 +345,12 @@ def _overruled(
     """Whether the classifier overrules a rule's decline: the query is long enough for it to read,
     and it finds the query all but certainly harmless (under RULE_OVERRULED). Not for help: the
     help channels are what a question near the help rules wants anyway."""
-    if rule.kind == "help" or policy.classifier is None:
-        return False
-    texts = [variants[0] for variants in readings]
-    if any(len(text.split()) < CLASSIFIER_MIN_WORDS for text in texts):
+    texts = _read_texts(readings)
+    if rule.kind == "help" or policy.classifier is None or texts is None:
         return False
     if any(_in_legitimate_frame(text, policy) for text in texts):
         bar = FRAMED_RULE_OVERRULED
-    elif all(len(text.split()) >= RULE_OVERRULED_WORDS for text in texts):
+    elif min(len(text.split()) for text in texts) >= RULE_OVERRULED_WORDS:
         bar = RULE_OVERRULED
     else:
         bar = SHORT_RULE_OVERRULED
@@ -383,12 +385,12 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
     """
     if policy.classifier is None:
         return False
-    last = policy.classifier.second or policy.classifier
+    meant = cache(meaning)  # the gate and the safe frame ask the same text's meaning
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_reads(text, policy) or last.judge(text)[0] < GATE_ASKS_MEANING:
+        if not _classifier_reads(text, policy) or policy.classifier.last.judge(text)[0] < GATE_ASKS_MEANING:
             continue
-        if policy.classifier.doubt(text, meaning)[0] >= ANSWER_GATE and not _in_safe_frame(text, policy):
+        if policy.classifier.doubt(text, meant)[0] >= ANSWER_GATE and not _in_safe_frame(text, policy, meant):
             return True
     return False
 

@@ -190,12 +190,16 @@ class SafetyClassifier(NamedTuple):
         """Whether the n-grams' `harm` is unsure: under the threshold, but enough for the meaning to decide."""
         return self.semantic is not None and self.semantic.floor <= harm < self.threshold
 
+    @property
+    def last(self) -> SafetyClassifier:
+        """The model fitted on the most wordings: the second, when there is one."""
+        return self.second or self
+
     def doubt(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> tuple[float, str]:
-        """The probability of harm the last model (the second, when there is one: fitted on every
-        example) gives the query with its meaning, whatever the gates of `decide`: to overrule a
-        rule only where the model trained on the most wordings finds the query harmless."""
-        model = self.second or self
-        return model.judge(folded, meaning(examined(folded)))
+        """The probability of harm the last model gives the query with its meaning, whatever the
+        gates of `decide`: to overrule a rule only where the model trained on the most wordings
+        finds the query harmless."""
+        return self.last.judge(folded, meaning(examined(folded)))
 
     def decide_unfamiliar(
         self, folded: str, meaning: Callable[[str], Sequence[float]], safe: Callable[[], bool]
@@ -228,9 +232,7 @@ class SafetyClassifier(NamedTuple):
 
     def _second_disagrees(self, folded: str, meaning: Callable[[str], Sequence[float]]) -> bool:
         """Whether the second model, fitted on every wording, finds the query all but certainly harmless."""
-        if self.second is None:
-            return False
-        return self.second.judge(folded, meaning(examined(folded)))[0] < FIRST_OVERRULED
+        return self.second is not None and self.doubt(folded, meaning)[0] < FIRST_OVERRULED
 
     @property
     def meaning_threshold(self) -> float:
