@@ -213,7 +213,8 @@ def test_validate_without_files_also_checks_the_safety_rules(
 
 def test_help_and_usage_errors_read_cleanly(runner: CliRunner) -> None:
     helped = run(runner, "ask", "--help").stdout
-    assert "[default: 3; 0<=x<=50]" in helped and "\\[" not in helped  # no rich escape in plain help
+    # Our default and bound shown, with no rich escape in plain help (click's own wording may change).
+    assert "default: 3" in helped and "50" in helped and "\\[" not in helped
     for command in ("ask", "list", "show", "validate", "resources", "export", "import"):
         sub = " ".join(run(runner, command, "--help").stdout.split())  # unwrapped
         assert "Exit codes: 0 " in sub and "130 interrupted." in sub, command
@@ -221,7 +222,8 @@ def test_help_and_usage_errors_read_cleanly(runner: CliRunner) -> None:
     assert "JSON Lines" not in run(runner, "list", "--help").stdout  # only `ask -` writes JSON Lines
     bad = run(runner, "ask", "--top", "99", "x")
     assert bad.exit_code == 2
-    assert "Invalid value for '--top': 99 is not in the range 0<=x<=50." in bad.stderr
+    assert "'--top'" in bad.stderr and "99" in bad.stderr and "50" in bad.stderr  # the option, the value, the bound
+    assert "Traceback" not in bad.stderr
     assert "env var" not in run(runner, "list", "--format", "xml").stderr
 
 
