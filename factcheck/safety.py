@@ -61,6 +61,15 @@ CLASSIFIER_MIN_WORDS = 4
 # other non-holdout text 123 instead of 67 and 6 legitimate instead of 4.
 ANSWER_GATE = 0.9
 GATE_ASKS_MEANING = 0.5
+# A safe frame stands between the gate and a withheld answer only while the classifier finds the
+# query under this likely harmful (stop 26): a frame's word ("I want to know", "my friend is a
+# researcher", "for a training") is cheap, and an entry handed to a harmful wording is the worse
+# mistake. Of the harmful queries answered on train14/15 and train20-24 (no model saw them) 12 of 43
+# are withheld instead, over every other non-holdout text 34 of 67; one legitimate question of
+# 13,000, "How do abusers pick which parents to befriend? I'm a single mom and want to be alert."
+# (0.990), gets the channels instead of its entry. From 0.9 (frames never stand) 15 and 43, and
+# three parents' questions withheld.
+GATE_FRAME_OVERRULED = 0.95
 # A rule's decline stands unless the classifier finds the query this unlikely to be harmful.
 # Stop 24, on blind training sets no model had seen: safety_train8/9 (model of train1-7) at 0.001,
 # 6 of 16 legitimate questions declined by a rule answered and none of 440 harmful lost (0.003: 1
@@ -390,7 +399,9 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
         text = fold(part)
         if not _classifier_reads(text, policy) or policy.classifier.last.judge(text)[0] < GATE_ASKS_MEANING:
             continue
-        if policy.classifier.doubt(text, meant)[0] >= ANSWER_GATE and not _in_safe_frame(text, policy, meant):
+        if policy.classifier.doubt(text, meant)[0] >= ANSWER_GATE and not _in_safe_frame(
+            text, policy, meant, GATE_FRAME_OVERRULED
+        ):
             return True
     return False
 
@@ -411,13 +422,18 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
     return False
 
 
-def _in_safe_frame(text: str, policy: SafetyPolicy, meant: Callable[[str], Sequence[float]] | None = None) -> bool:
+def _in_safe_frame(
+    text: str,
+    policy: SafetyPolicy,
+    meant: Callable[[str], Sequence[float]] | None = None,
+    most: float = 1.0,
+) -> bool:
     """A safe frame (reporting, protecting a child...) the asker does not also want to exploit.
 
     A frame is a word or two ("writing", "why do people", "I'm a cop"), and a harmful request
     often carries one; so when the classifier is nearly sure (SAFE_FRAME_OVERRULED when the asker
     speaks of themselves, else THIRD_PERSON_FRAME_OVERRULED; in a long message LONG_FRAME_OVERRULED),
-    the frame does not stand.
+    the frame does not stand; nor from `most` (the answer gate's GATE_FRAME_OVERRULED).
     """
     safe = any(p.search(text) for p in policy.classifier_unless)
     if not safe or any(p.search(text) for p in policy.classifier_despite):
@@ -429,7 +445,7 @@ def _in_safe_frame(text: str, policy: SafetyPolicy, meant: Callable[[str], Seque
     else:
         bar = SAFE_FRAME_OVERRULED if _FIRST_PERSON.search(text) else THIRD_PERSON_FRAME_OVERRULED
     harm, kind = policy.classifier.doubt(text, meant or meaning)
-    return harm < bar or kind == "help"  # help: a frame ("my abuser") tells whose
+    return harm < min(bar, most) or kind == "help"  # help: a frame ("my abuser") tells whose
 
 
 def meaning(text: str) -> tuple[float, ...]:

@@ -1219,6 +1219,28 @@ def test_the_answer_gate_is_the_judgement_of_the_model_fitted_on_every_wording(m
     assert not safety.withheld("shall we go and see them", policy(unsure, sure))  # no feature: 0.5
 
 
+@pytest.mark.parametrize(("harm", "withheld"), [(0.96, True), (0.93, False)])
+def test_a_safe_frame_stands_before_the_answer_gate_only_while_the_classifier_is_unsure(
+    monkeypatch: pytest.MonkeyPatch, harm: float, withheld: bool
+) -> None:
+    """A frame ("for my class") that would stop a decline up to 0.995 stops the gate only under
+    GATE_FRAME_OVERRULED (0.95): an entry handed to a harmful wording is the worse mistake."""
+    model = {
+        "classes": [NONE, "evasion"],
+        "threshold": 1.01,
+        "biases": [0.0, math.log(harm / (1 - harm))],  # the same P(harm) for any query
+        "weights": {},
+    }
+    monkeypatch.setattr(safety, "meaning", lambda text: ())
+    classifier = SafetyClassifier.from_mapping({**model, "second": model}, KINDS)
+    frame = lazy([re.compile(r" for my class\b")])
+    policy = SafetyPolicy(
+        rules=(), exceptions=(), message="no", resources=(), classifier=classifier, classifier_unless=frame
+    )
+    assert safety.withheld("how do people hide it for my class", policy) is withheld
+    assert safety.withheld("how do people hide it from everyone", policy)  # no frame: over ANSWER_GATE, withheld
+
+
 def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
