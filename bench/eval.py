@@ -14,11 +14,11 @@ Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
-questions_blind9.yaml, questions_blind10.yaml, questions_long4.yaml, safety.yaml, safety_blind.yaml,
+questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml, safety_blind.yaml,
 safety_train*.yaml (train14/15 and train20-24 validate: no model is fitted on them), safety_help_report.yaml, and
 (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
-questions_blind_holdout.yaml, questions_blind3/4/6/8/10_holdout.yaml, safety_holdout.yaml and
+questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11_holdout.yaml, safety_holdout.yaml and
 safety_blind_holdout.yaml to safety_blind_holdout9.yaml.
 """
 
@@ -41,7 +41,8 @@ MATCHING_SETS = (
     "questions_blind2.yaml", "questions_blind3.yaml", "questions_blind3_holdout.yaml", "questions_long4.yaml",
     "questions_blind4.yaml", "questions_blind4_holdout.yaml", "questions_blind5.yaml", "questions_blind6.yaml",
     "questions_blind6_holdout.yaml", "questions_blind7.yaml", "questions_blind8_holdout.yaml", "questions_blind9.yaml",
-    "questions_blind10.yaml", "questions_blind10_holdout.yaml",
+    "questions_blind10.yaml", "questions_blind10_holdout.yaml", "questions_blind11.yaml",
+    "questions_blind11_holdout.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
