@@ -14,9 +14,10 @@ Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
-questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml, safety_blind.yaml,
-safety_train*.yaml (train14/15 and train20-24 validate: no model is fitted on them), safety_help_report.yaml, and
-(legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml, safety_legit_casual.yaml.
+questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml,
+safety_blind.yaml, safety_train*.yaml (train14/15 and train20-24 validate: no model is fitted on them),
+safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
+safety_legit_casual.yaml.
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11_holdout.yaml, safety_holdout.yaml and
 safety_blind_holdout.yaml to safety_blind_holdout9.yaml.
