@@ -17,7 +17,7 @@ Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to ques
 questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml,
 safety_blind.yaml, safety_train*.yaml (train14/15 and train20-24 validate: no model is fitted on them),
 safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
-safety_legit_casual.yaml.
+safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11_holdout.yaml, safety_holdout.yaml and
 safety_blind_holdout.yaml to safety_blind_holdout9.yaml.
@@ -55,7 +55,7 @@ SAFETY_SETS = (
     "safety_train14.yaml", "safety_train15.yaml", "safety_blind_holdout7.yaml", "safety_train16.yaml",
     "safety_train17.yaml", "safety_train18.yaml", "safety_train19.yaml", "safety_blind_holdout8.yaml",
     "safety_train20.yaml", "safety_train21.yaml", "safety_train22.yaml", "safety_train23.yaml",
-    "safety_train24.yaml", "safety_blind_holdout9.yaml",
+    "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
