@@ -30,7 +30,7 @@ from factcheck.match import (
     states_quantity,
 )
 from factcheck.model import Answer, Candidate, Catalog, Entry, Status
-from factcheck.safety import SafetyPolicy, decline_kind, seeks_channels, wants_help, withheld
+from factcheck.safety import SafetyPolicy, channels_for, decline_kind, seeks_channels, wants_help, withheld
 from factcheck.stance import is_opposite
 from factcheck.text import looks_non_english
 
@@ -131,7 +131,7 @@ class Engine:
             # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates.
             return Answer(
                 query=query, status=Status.NO_MATCH, entry=None, score=0.0, candidates=(),
-                resources=self.policy.resources,
+                resources=channels_for(query, self.policy),
             )  # fmt: skip
         if entry is None and withhold and wants_help(query, self.policy):
             # Asking for help in words no entry answers ("relapsed again last night"): the help lines.
@@ -145,7 +145,7 @@ class Engine:
             answered_part=answered_part,
             other_part=other_part,
             other_part_id=other_id,
-            resources=self.policy.resources if offer else (),
+            resources=channels_for(query, self.policy) if offer else (),
             opposite_wording=entry is not None and is_opposite(query, entry.claim),
             query=query,
             status=Status.ANSWERED if entry else Status.NO_MATCH,

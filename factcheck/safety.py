@@ -248,6 +248,7 @@ class SafetyPolicy(NamedTuple):
     resources: tuple[Resource, ...]
     messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
     offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
+    help_first: tuple[LazyPattern, ...] = ()  # ...with the help lines first when it matches one of these
     classifier: SafetyClassifier | None = None  # the second stage, for what the rules miss
     classifier_needs: tuple[LazyPattern, ...] = ()  # the classifier judges only text matching one of these
     classifier_unless: tuple[LazyPattern, ...] = ()  # safe frames: the classifier alone does not decline
@@ -280,6 +281,15 @@ def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
     """True when the question seeks to report something or to get help (it is shown the channels)."""
     text = fold(query[:HEAD_CHARS])
     return any(p.search(text) for p in policy.offer_channels)
+
+
+def channels_for(query: str, policy: SafetyPolicy) -> tuple[Resource, ...]:
+    """The channels shown to an unanswered question that seeks them: the help lines first for someone
+    asking for help with their own thoughts ("therapy for csam viewers", "urges getting worse"), the
+    reporting lines first otherwise (stop 26; before, every such question saw the reporting lines first)."""
+    text = fold(query[:HEAD_CHARS])
+    kind = "help" if any(p.search(text) for p in policy.help_first) else None
+    return policy.resources_for(kind)
 
 
 def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> str | None:
