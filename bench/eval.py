@@ -15,7 +15,7 @@ Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
 questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml,
-safety_blind.yaml, safety_train*.yaml (train14/15 and train20-24 validate: no model is fitted on them),
+safety_blind.yaml, safety_train*.yaml (train14/15 and train20-25 validate: no model is fitted on them),
 safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
@@ -56,6 +56,7 @@ SAFETY_SETS = (
     "safety_train17.yaml", "safety_train18.yaml", "safety_train19.yaml", "safety_blind_holdout8.yaml",
     "safety_train20.yaml", "safety_train21.yaml", "safety_train22.yaml", "safety_train23.yaml",
     "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
+    "safety_train25.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
