@@ -42,9 +42,11 @@ import re
 from array import array
 from collections.abc import Callable, Sequence
 from functools import cache, partial
+from pathlib import Path
 from typing import NamedTuple
 
 from factcheck.model import Resource
+from factcheck.reader import load_once
 from factcheck.safety_classifier import SECOND_GATE, SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
@@ -108,6 +110,21 @@ LONG_FRAME_OVERRULED = 0.95
 # help lines (stop 24: 47 of the 62 help-seekers of the non-holdout sets left with "no confident
 # match"; 8 legitimate questions, most asking where to send a friend or a partner with such thoughts).
 HELP_OFFERED = 0.9
+# The reader (a transformer fine-tuned on the training sets: factcheck/reader.py) is asked about
+# a query nobody declined when the last n-gram model finds it at least READER_ASKED likely harmful
+# (loading it costs about 0.1 s; about 3% of the legitimate questions of the domain and 2% of the
+# matching sets' questions reach it), and declines it from READER_DECLINES. Stop 27, on the
+# validation sets no model learned (train14/15, train20-25: 2,130 harmful, 2,700 legitimate;
+# everyday2: 800): at 0.998 recall 83.5 -> 87.6%, legitimate declined +2 and +1; at 0.995 90.0%
+# for +5 and +6; at 0.99 90.9% for +11 and +7 (legitimate questions of the tests, "how to get
+# evidence of grooming to the police", sit at 0.997). The ask bar 0.3 to 0.5 declines the same.
+# From READER_WITHHOLDS a query the matcher would answer gets the channels instead (as
+# ANSWER_GATE), and from READER_DOUBTS (or the n-grams' as much) the matcher's reader may not
+# answer a question the ranker leaves open.
+READER_ASKED = 0.4
+READER_DECLINES = 0.998
+READER_WITHHOLDS = 0.9
+READER_DOUBTS = 0.5
 _FIRST_PERSON = re.compile(r" (?:i|im|ive|id|ill|me|my|mine|myself|we|our|us)\b")
 HEAD_CHARS = 5_000
 TAIL_CHARS = 2_000
@@ -255,6 +272,7 @@ class SafetyPolicy(NamedTuple):
     classifier_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
     rules_unless: tuple[LazyPattern, ...] = ()  # legitimate frames: the classifier overrules any rule more easily
     rules_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
+    reader: Path | None = None  # the directory of the third stage's model files (factcheck/reader.py)
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -292,15 +310,17 @@ def channels_for(query: str, policy: SafetyPolicy) -> tuple[Resource, ...]:
     return policy.resources_for(kind)
 
 
-def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> str | None:
+def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read: bool = True) -> str | None:
     """What the query seeks (a KINDS value) when it is declined, else None.
 
-    The rules decide first; what they let through goes to the classifier, if there is one.
-    Each examined part is folded once, for both stages. `unfamiliar=False` leaves out the text
-    without a word of the domain (claim spotting: such a sentence states nothing the fact-checks
-    rate, and judging it costs a second model's pass).
+    The rules decide first; what they let through goes to the classifier, if there is one,
+    and then to the reader. Each examined part is folded once, for every stage.
+    `unfamiliar=False` leaves out the text without a word of the domain, and `read=False` the
+    reader (claim spotting: such a sentence states nothing the fact-checks rate, and the reader
+    would cost a transformer's pass per sentence of an article).
     """
-    readings = [fold_variants(part) for part in examined_parts(query)]
+    parts = examined_parts(query)
+    readings = [fold_variants(part) for part in parts]
     meant = cache(meaning)  # each text embedded once, however many stages ask
     rule = _first_rule(readings, policy)
     if rule is not None:
@@ -308,7 +328,25 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True) -> s
             return None
         return "help" if rule.kind != "help" and _reads_as_help(readings, policy, meant) else rule.kind
     kind = _classifier_kind(readings, policy, unfamiliar, meant)
+    if kind is None and read:
+        kind = _reader_kind(parts, readings, policy)
     return "help" if kind is not None and kind != "help" and _reads_as_help(readings, policy, meant) else kind
+
+
+def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> str | None:
+    """What the reader declines the query as, when the rules and the classifier let it through: a
+    part that the last n-gram model finds at least READER_ASKED likely harmful, and the reader at
+    least READER_DECLINES; the kind is the n-grams' most likely one (the reader tells harm, not kind)."""
+    if policy.reader is None or policy.classifier is None:
+        return None
+    for part, variants in zip(parts, readings, strict=True):
+        text = variants[0]
+        if not _classifier_may_read(text, policy):
+            continue
+        harm, kind = policy.classifier.last.judge(text)
+        if harm >= READER_ASKED and load_once(policy.reader).harm(part) >= READER_DECLINES:
+            return kind
+    return None
 
 
 def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Callable[[str], Sequence[float]]) -> bool:
@@ -407,11 +445,38 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
     meant = cache(meaning)  # the gate and the safe frame ask the same text's meaning
     for part in examined_parts(query):
         text = fold(part)
+        if _reader_withholds(part, text, policy):
+            return True
         if not _classifier_reads(text, policy) or policy.classifier.last.judge(text)[0] < GATE_ASKS_MEANING:
             continue
         if policy.classifier.doubt(text, meant)[0] >= ANSWER_GATE and not _in_safe_frame(
             text, policy, meant, GATE_FRAME_OVERRULED
         ):
+            return True
+    return False
+
+
+def _reader_withholds(part: str, text: str, policy: SafetyPolicy, bar: float = READER_WITHHOLDS) -> bool:
+    """The reader finds the part at least `bar` likely harmful (asked as for a decline)."""
+    if policy.reader is None or policy.classifier is None or not _classifier_may_read(text, policy):
+        return False
+    if policy.classifier.last.judge(text)[0] < READER_ASKED:
+        return False
+    return load_once(policy.reader).harm(part) >= bar
+
+
+def doubted(query: str, policy: SafetyPolicy) -> bool:
+    """Whether the last n-gram model or the reader finds some part of a query nobody declined at
+    least READER_DOUBTS likely harmful: the matcher's reader then does not turn the ranker's unsure
+    choice into an answer (terse pretexts, "roleplay teacher grooming 10 year old student", are
+    what the reader reads worst)."""
+    if policy.classifier is None:
+        return False
+    for part in examined_parts(query):
+        text = fold(part)
+        if _classifier_may_read(text, policy) and policy.classifier.last.judge(text)[0] >= READER_DOUBTS:
+            return True
+        if _reader_withholds(part, text, policy, READER_DOUBTS):
             return True
     return False
 

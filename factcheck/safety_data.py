@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
+from factcheck.reader import META_NAME as READER_META
 from factcheck.safety import KINDS, LazyPattern, Rule, SafetyPolicy, compile_pattern, lazy
 from factcheck.safety_classifier import SafetyClassifier
 
@@ -421,4 +422,6 @@ def load_policy(path: Path) -> SafetyPolicy:
     model_path = path.with_name(CLASSIFIER_NAME)
     if model_path.is_file():
         policy = policy._replace(classifier=load_classifier(model_path))
+    if path.with_name(READER_META).is_file():  # loaded when first asked (factcheck.reader.load_once)
+        policy = policy._replace(reader=path.parent)
     return policy

@@ -1292,7 +1292,7 @@ def test_a_likely_harmful_query_is_not_answered_but_its_legitimate_twin_is(
     bundled_engine: Engine, query: str, entry_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The decline taken out (each refit declines more of these outright): the gate alone.
-    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True: None)
+    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True, read=True: None)
     answer = bundled_engine.ask(query)
     assert (answer.status, answer.entry, answer.candidates) == ("no_match", None, ())
     assert {r.purpose for r in answer.resources} == {"report", "help"}
@@ -1348,7 +1348,7 @@ def test_claim_spotting_can_skip_the_gate_and_a_check_already_made(
     sentence was checked) skips the safety check, which otherwise declines."""
     query, entry_id = WITHHELD[0]
     with monkeypatch.context() as patched:  # the decline taken out, as above: the gate alone
-        patched.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True: None)
+        patched.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True, read=True: None)
         assert bundled_engine.ask(query).status == "no_match"
         assert bundled_engine.ask(query, withhold=False).entry.id == entry_id  # type: ignore[union-attr]
     harmful = "where can i find cp"
@@ -1706,7 +1706,7 @@ def test_a_help_seeker_nothing_declines_gets_the_help_lines_not_no_confident_mat
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The rules and the classifier's decline taken out: what is left is the help class read at no match.
-    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True: None)
+    monkeypatch.setattr("factcheck.engine.decline_kind", lambda query, policy, unfamiliar=True, read=True: None)
     query = "been clean for a while but the urge came back this week"
     answer = bundled_engine.ask(query)
     assert (answer.status, answer.entry, answer.candidates) == ("help", None, ())
