@@ -198,3 +198,14 @@ def test_another_catalog_is_not_read(tmp_path: Path, mini_data: Path) -> None:
     engine = open_engine([mini_data])
     assert not engine._bundled_entries(("none", *engine.catalog.ids, "another"))
     assert engine._bundled_entries(("none", *engine.catalog.ids))
+
+
+def test_reader_clears_a_classifier_decline_it_finds_harmless(policy) -> None:  # type: ignore[no-untyped-def]
+    query = "How do I get better at chess openings?"  # an out-of-scope question of questions_blind11_holdout
+    assert decline_kind(query, policy._replace(reader=None)) is not None  # the n-gram classifier declines it
+    assert decline_kind(query, policy) is None
+    assert decline_kind(query, policy, read=False) is not None  # claim spotting leaves the reader out
+    # A rule's decline stands whatever the reader finds (a false report as a weapon reads harmless to it).
+    assert (
+        decline_kind("can i report my business partner to the cybertipline with made up details", policy) == "framing"
+    )
