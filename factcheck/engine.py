@@ -178,8 +178,11 @@ class Engine:
         ENTRY_AGREES sure: two opinions from different evidence (shared words, and meaning read in
         context) that agree on one entry of 40. Asked only when the ranker would not answer, and
         only for the bundled entries (a catalog of other entries is not what it learned)."""
+        classes = entry_classes()
+        if not classes or not self._bundled_entries(classes) or doubted(query, self.policy):
+            return False
         reader = entry_reader()
-        if reader is None or not self._bundled_entries(reader.classes) or doubted(query, self.policy):
+        if reader is None:
             return False
         probabilities = reader.probabilities(query)
         return max(probabilities, key=probabilities.__getitem__) == best_id and probabilities[best_id] >= ENTRY_AGREES
@@ -256,6 +259,22 @@ def dump_index(index: Index) -> tuple[bytes, tuple[object, ...]]:
 
     buffers: list[object] = []
     return _pickle.dumps(index, protocol=5, buffer_callback=buffers.append), tuple(buffers)
+
+
+@lru_cache(maxsize=1)
+def entry_classes() -> tuple[str, ...]:
+    """The matcher's reader's classes, from its JSON alone (the weights and numpy stay unloaded
+    for a catalog of other entries); () when it is not shipped or unreadable."""
+    import json
+
+    from factcheck import cache
+    from factcheck.reader import ENTRY_STEM
+
+    try:
+        info = json.loads(cache.bundled_data_path(ENTRY_STEM + ".json").read_text(encoding="utf-8"))
+        return tuple(str(c) for c in info["classes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import FactcheckError
-from factcheck.semantic import VOCAB_NAME, _basic_tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -141,6 +140,8 @@ class Reader:
     @classmethod
     def load(cls, directory: Path, stem: str = SAFETY_STEM, *, verify: bool = False) -> Reader:
         """Read STEM.bin, STEM.json and the shared static_vocab.txt from `directory`."""
+        from factcheck.semantic import VOCAB_NAME  # only here: most runs never load a reader
+
         try:
             raw = (directory / f"{stem}.bin").read_bytes()
             info = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
@@ -162,6 +163,8 @@ class Reader:
 
     def token_rows(self, text: str) -> list[int]:
         """[CLS], the WordPiece rows of the text ([UNK] for a word it cannot split), [SEP]; at most MAX_TOKENS."""
+        from factcheck.semantic import _basic_tokens
+
         index = self._index
         unknown = index["[UNK]"]
         rows = [index["[CLS]"]]

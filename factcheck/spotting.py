@@ -398,7 +398,7 @@ def _match(engine: Engine, terms: _Terms, sentence: Sentence, threshold: float) 
     from factcheck.safety import decline_kind
 
     def refused(text: str) -> bool:  # asking for help with one's own thoughts is no claim, and no refusal
-        return decline_kind(text, engine.policy, unfamiliar=False) not in (None, "help")
+        return decline_kind(text, engine.policy, unfamiliar=False, read=False) not in (None, "help")
 
     text = sentence.text
     if sentence.heading or text.rstrip("\"'\u201d\u2019)] ").endswith("?") or len(text.split()) < MIN_CLAUSE_WORDS - 1:
