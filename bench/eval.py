@@ -56,7 +56,7 @@ SAFETY_SETS = (
     "safety_train17.yaml", "safety_train18.yaml", "safety_train19.yaml", "safety_blind_holdout8.yaml",
     "safety_train20.yaml", "safety_train21.yaml", "safety_train22.yaml", "safety_train23.yaml",
     "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
-    "safety_train25.yaml",
+    "safety_train25.yaml", "safety_train26.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 

@@ -71,7 +71,9 @@ MATCHING_TUNING = (
 EVERYDAY = ("safety_legit_everyday.yaml",)
 # The matcher's reader leaves out the newest tuning set: its questions chose how far the engine trusts it.
 ENTRY_VALIDATION = ("questions_blind11.yaml",)
-VALIDATION_TRAINED: tuple[str, ...] = ()
+# --with-validation also learns the validation sets (when a newer unseen set can choose the bars).
+VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, 20, 21, 22, 23, 24, 25))
+VALIDATION_EVERYDAY = ("safety_legit_everyday2.yaml",)
 EPOCHS = 2
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes
 BATCH = 32
@@ -96,7 +98,7 @@ REFERENCE_TEXTS = (
 )
 
 
-def texts_and_labels() -> tuple[list[str], list[int], dict[str, int]]:
+def texts_and_labels(with_validation: bool = False) -> tuple[list[str], list[int], dict[str, int]]:
     """Every training text, its class (an index of CLASSES), and the count per file."""
     import yaml
 
@@ -111,11 +113,11 @@ def texts_and_labels() -> tuple[list[str], list[int], dict[str, int]]:
             labels.append(HELP if label == HARM and kind in HELP_KINDS else label)
         per_file[name] = per_file.get(name, 0) + len(items or [])
 
-    for name in HARMFUL_SETS + VALIDATION_TRAINED:
+    for name in HARMFUL_SETS + (VALIDATION if with_validation else ()):
         data = load_set(name)
         add(name, data.get("harmful"), HARM)
         add(name, data.get("legitimate"), NONE)
-    for name in LEGIT_SETS + EVERYDAY:
+    for name in LEGIT_SETS + EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()):
         add(name, load_set(name).get("legitimate"), NONE)
     for name in MATCHING_TUNING:
         data = load_set(name)
@@ -305,9 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help=f"passes over the texts (default {EPOCHS}; entries {ENTRY_EPOCHS})")
     parser.add_argument("--state", type=Path, help="also save the PyTorch state here (for experiments)")
     parser.add_argument("--task", choices=("safety", "entries"), default="safety", help="which reader to train")
+    parser.add_argument("--with-validation", action="store_true", help="safety: also learn the validation sets")
     args = parser.parse_args(argv)
     if args.task == "safety":
-        texts, labels, per_file = texts_and_labels()
+        texts, labels, per_file = texts_and_labels(args.with_validation)
         classes, stem = CLASSES, SAFETY_STEM
     else:
         texts, labels, per_file, classes = entry_texts_and_labels()
