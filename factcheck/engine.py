@@ -277,14 +277,15 @@ def entry_classes() -> tuple[str, ...]:
         return ()
 
 
-@lru_cache(maxsize=1)
 def entry_reader() -> Reader | None:
-    """The bundled matcher's reader, loaded when first asked; None when it is not shipped."""
+    """The bundled matcher's reader, loaded when first asked (and kept: `load_once`); None when
+    it is not shipped."""
     from factcheck import cache
     from factcheck.reader import ENTRY_STEM, load_once
 
-    directory = cache.bundled_data_path(ENTRY_STEM + ".json").parent
-    return load_once(directory, ENTRY_STEM) if (directory / (ENTRY_STEM + ".json")).is_file() else None
+    if not entry_classes():
+        return None
+    return load_once(cache.bundled_data_path(ENTRY_STEM + ".json").parent, ENTRY_STEM)
 
 
 @lru_cache(maxsize=1)

@@ -1,24 +1,28 @@
-"""A small transformer that reads a whole query: the safety check's third opinion (numpy only).
+"""Small transformers that read a whole query: the safety check's third opinion and the matcher's
+second (numpy only).
 
 The rules and the n-gram classifier learn wordings; a request put in words none of them has
 seen shares few n-grams with the ones they learned. This is all-MiniLM-L6-v2 (6 layers, 384
 dimensions) fine-tuned at build time (bench/train_reader.py, with PyTorch, which factcheck does
 not need) to tell a query that seeks abuse material, contact with a child or a way around
-investigators from a legitimate one. Here it only runs: numpy, no PyTorch, nothing downloaded.
+investigators from a legitimate one (reader_model), or to name the bundled entry a question asks
+about (entry_model). Here they only run: numpy, no PyTorch, nothing downloaded.
 
-It is costly next to the rest of a query's path (numpy's import and the weights, about 0.1 s,
-then a few milliseconds per query), so factcheck.safety asks it only about the few queries the
-n-gram models already find somewhat likely harmful.
+A reader is costly next to the rest of a query's path (numpy's import and the weights, about
+0.1 s, then a few milliseconds per query), so factcheck.safety asks the safety reader only about
+the few queries the n-gram models already find somewhat likely harmful, and the engine asks the
+matcher's only about questions the ranker would leave open.
 
 Files, in one directory (the repo's data/, or factcheck/data/ in an installed wheel):
 
-- reader_model.bin: b"FCRM1", a little-endian uint32 length and that many bytes of JSON (the
-  tensors' names, dtypes, shapes and offsets), then the tensors, each at a 64-byte boundary.
-  Matrices are int8 with one float32 scale per row (``<name>.scale``); the rest float32.
-  The token embeddings' rows follow static_vocab.txt (the WordPiece vocabulary less its
-  ``[unused*]`` placeholders), which the two models share.
-- reader_model.json: provenance, training data, figures and the sha256 of the .bin, and
-  reference probabilities of a few texts that tests/test_reader.py checks this code against.
+- STEM.bin: b"FCRM1", a little-endian uint32 length and that many bytes of JSON (the tensors'
+  names, dtypes, shapes and offsets), then the tensors, each at a 64-byte boundary. Matrices are
+  int8 with float32 scales (``<name>.scale``: one per row of the token embeddings, one per output
+  unit of a layer's weights); the rest float32. The token embeddings' rows follow
+  static_vocab.txt (the WordPiece vocabulary less its ``[unused*]`` placeholders), which every
+  model shares with the static word vectors.
+- STEM.json: provenance, classes, training data and the sha256 of the .bin, and reference
+  logits of a few texts that tests/test_reader.py checks this code against.
 """
 
 from __future__ import annotations
@@ -44,7 +48,6 @@ META_NAME = SAFETY_STEM + ".json"
 MAGIC = b"FCRM1"
 ALIGN = 64
 MAX_TOKENS = 256  # [CLS] + 254 + [SEP], as in training
-_MAX_WORD_CHARS = 100  # BERT's WordPiece: a longer word is [UNK]
 _EPS = 1e-12  # BERT's LayerNorm epsilon
 HARMFUL = "harmful"  # the class that declines; the others are "none" (legitimate) and "help"
 
@@ -76,8 +79,8 @@ def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray
 
 
 def read_tensors(raw: bytes, name: str = BIN_NAME) -> dict[str, np.ndarray]:
-    """The named tensors of a reader_model.bin (int8 matrices dequantised to float32 row by row,
-    except the token embeddings, which stay int8 with their scales: only a query's rows are used)."""
+    """The named tensors of a reader's .bin, as stored (views of `raw`: Reader dequantises the
+    layers' weights and leaves the token embeddings int8, since a query uses only its own rows)."""
     import numpy as np
 
     head = len(MAGIC) + 4
@@ -163,13 +166,13 @@ class Reader:
 
     def token_rows(self, text: str) -> list[int]:
         """[CLS], the WordPiece rows of the text ([UNK] for a word it cannot split), [SEP]; at most MAX_TOKENS."""
-        from factcheck.semantic import _basic_tokens
+        from factcheck.semantic import _basic_tokens, wordpiece
 
         index = self._index
-        unknown = index["[UNK]"]
+        unknown = (index["[UNK]"],)
         rows = [index["[CLS]"]]
         for word in _basic_tokens(text):
-            rows.extend(_pieces(word, index, unknown))
+            rows.extend(wordpiece(word, index) or unknown)
             if len(rows) >= MAX_TOKENS - 1:
                 break
         return [*rows[: MAX_TOKENS - 1], index["[SEP]"]]
@@ -222,24 +225,3 @@ class Reader:
 def load_once(directory: Path, stem: str = SAFETY_STEM) -> Reader:
     """The reader STEM in `directory`, loaded on first use and kept for the process."""
     return Reader.load(directory, stem)
-
-
-def _pieces(word: str, index: dict[str, int], unknown: int) -> list[int]:
-    """Greedy longest-match-first WordPiece of one basic token, as BERT's tokenizer."""
-    if len(word) > _MAX_WORD_CHARS:
-        return [unknown]
-    found: list[int] = []
-    start = 0
-    while start < len(word):
-        end = len(word)
-        row = None
-        while start < end:
-            row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
-            if row is not None:
-                break
-            end -= 1
-        if row is None:
-            return [unknown]
-        found.append(row)
-        start = end
-    return found

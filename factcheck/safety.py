@@ -364,9 +364,17 @@ def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPoli
         if not _classifier_may_read(text, policy):
             continue
         harm, kind = policy.classifier.last.judge(text)
-        if harm >= READER_ASKED and load_once(policy.reader).harm(part) >= READER_DECLINES:
+        if _reader_harm(part, policy, harm) >= READER_DECLINES:
             return kind
     return None
+
+
+def _reader_harm(part: str, policy: SafetyPolicy, ngram_harm: float) -> float:
+    """The reader's P(harmful) for a part (of text long enough to read) that the last n-gram model
+    finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the reader stays unloaded)."""
+    if policy.reader is None or ngram_harm < READER_ASKED:
+        return 0.0
+    return load_once(policy.reader).harm(part)
 
 
 def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Callable[[str], Sequence[float]]) -> bool:
@@ -434,11 +442,6 @@ def _overruled(
     return all(policy.classifier.doubt(text, meant)[0] < bar for text in texts)
 
 
-def _classifier_reads(text: str, policy: SafetyPolicy) -> bool:
-    """Whether the classifier judges this folded text in full (for a decline and for the answer gate)."""
-    return _classifier_may_read(text, policy) and _has_domain_cue(text, policy)
-
-
 def _classifier_may_read(text: str, policy: SafetyPolicy) -> bool:
     if len(text.split()) < CLASSIFIER_MIN_WORDS:
         return False  # a few words: the rules' job (the model has too little to go on)
@@ -465,24 +468,18 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
     meant = cache(meaning)  # the gate and the safe frame ask the same text's meaning
     for part in examined_parts(query):
         text = fold(part)
-        if _reader_withholds(part, text, policy):
+        if not _classifier_may_read(text, policy):
+            continue
+        harm = policy.classifier.last.judge(text)[0]  # the n-grams alone, for both gates
+        if _reader_harm(part, policy, harm) >= READER_WITHHOLDS:
             return True
-        if not _classifier_reads(text, policy) or policy.classifier.last.judge(text)[0] < GATE_ASKS_MEANING:
+        if not _has_domain_cue(text, policy) or harm < GATE_ASKS_MEANING:
             continue
         if policy.classifier.doubt(text, meant)[0] >= ANSWER_GATE and not _in_safe_frame(
             text, policy, meant, GATE_FRAME_OVERRULED
         ):
             return True
     return False
-
-
-def _reader_withholds(part: str, text: str, policy: SafetyPolicy, bar: float = READER_WITHHOLDS) -> bool:
-    """The reader finds the part at least `bar` likely harmful (asked as for a decline)."""
-    if policy.reader is None or policy.classifier is None or not _classifier_may_read(text, policy):
-        return False
-    if policy.classifier.last.judge(text)[0] < READER_ASKED:
-        return False
-    return load_once(policy.reader).harm(part) >= bar
 
 
 def doubted(query: str, policy: SafetyPolicy) -> bool:
@@ -494,9 +491,10 @@ def doubted(query: str, policy: SafetyPolicy) -> bool:
         return False
     for part in examined_parts(query):
         text = fold(part)
-        if _classifier_may_read(text, policy) and policy.classifier.last.judge(text)[0] >= READER_DOUBTS:
-            return True
-        if _reader_withholds(part, text, policy, READER_DOUBTS):
+        if not _classifier_may_read(text, policy):
+            continue
+        harm = policy.classifier.last.judge(text)[0]
+        if harm >= READER_DOUBTS or _reader_harm(part, policy, harm) >= READER_DOUBTS:
             return True
     return False
 

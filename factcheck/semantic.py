@@ -35,7 +35,16 @@ from typing import Any
 
 from factcheck.errors import FactcheckError
 
-__all__ = ["BIN_NAME", "META_NAME", "VOCAB_NAME", "StaticModel", "StaticModelError", "cosine", "default_directory"]
+__all__ = [
+    "BIN_NAME",
+    "META_NAME",
+    "VOCAB_NAME",
+    "StaticModel",
+    "StaticModelError",
+    "cosine",
+    "default_directory",
+    "wordpiece",
+]
 
 BIN_NAME = "static_model.bin"
 VOCAB_NAME = "static_vocab.txt"
@@ -124,6 +133,28 @@ def _basic_tokens(text: str) -> list[str]:
     return tokens
 
 
+def wordpiece(word: str, index: dict[str, int]) -> tuple[int, ...] | None:
+    """Greedy longest-match-first WordPiece rows of one basic token, as BERT's tokenizer splits it;
+    None when it cannot be split (or is longer than BERT's limit): BERT makes it [UNK]."""
+    if len(word) > _MAX_WORD_CHARS:
+        return None
+    found: list[int] = []
+    start, end_of_word = 0, len(word)
+    while start < end_of_word:
+        end = end_of_word
+        row = None
+        while start < end:
+            row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
+            if row is not None:
+                break
+            end -= 1
+        if row is None:
+            return None
+        found.append(row)
+        start = end
+    return tuple(found)
+
+
 class StaticModel:
     """Token vectors and the WordPiece vocabulary they belong to; see the module docstring."""
 
@@ -199,25 +230,7 @@ class StaticModel:
         rows = self._cache.get(word)
         if rows is not None:
             return rows
-        index = self.index
-        found: list[int] = []
-        if len(word) <= _MAX_WORD_CHARS:
-            start, end_of_word = 0, len(word)
-            while start < end_of_word:
-                end = end_of_word
-                row = None
-                while start < end:
-                    piece = word[start:end] if start == 0 else "##" + word[start:end]
-                    row = index.get(piece)
-                    if row is not None:
-                        break
-                    end -= 1
-                if row is None:  # BERT makes the whole word [UNK]: skip it
-                    found.clear()
-                    break
-                found.append(row)
-                start = end
-        rows = tuple(found)
+        rows = wordpiece(word, self.index) or ()  # BERT makes such a word [UNK]: skip it
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = rows
