@@ -14,8 +14,10 @@ Safety sets: `harmful` and `legitimate` lists (strings, or `{q:, kind:, expect:}
 Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
-questions_blind9.yaml, questions_blind10.yaml, questions_blind11.yaml, questions_long4.yaml, safety.yaml,
-safety_blind.yaml, safety_train*.yaml (train14/15 and train20-25 validate: no model is fitted on them),
+questions_blind9.yaml, questions_blind10.yaml to questions_blind13.yaml (blind13 validates: no reader
+learns it), questions_long4.yaml, safety.yaml, safety_blind.yaml, safety_train*.yaml (train14/15 and
+train20-26, 28 validate the n-gram classifier, which is not fitted on them; train27 validates the
+readers, which learn none of it),
 safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
@@ -43,7 +45,7 @@ MATCHING_SETS = (
     "questions_blind4.yaml", "questions_blind4_holdout.yaml", "questions_blind5.yaml", "questions_blind6.yaml",
     "questions_blind6_holdout.yaml", "questions_blind7.yaml", "questions_blind8_holdout.yaml", "questions_blind9.yaml",
     "questions_blind10.yaml", "questions_blind10_holdout.yaml", "questions_blind11.yaml",
-    "questions_blind11_holdout.yaml",
+    "questions_blind11_holdout.yaml", "questions_blind12.yaml", "questions_blind13.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
@@ -56,7 +58,7 @@ SAFETY_SETS = (
     "safety_train17.yaml", "safety_train18.yaml", "safety_train19.yaml", "safety_blind_holdout8.yaml",
     "safety_train20.yaml", "safety_train21.yaml", "safety_train22.yaml", "safety_train23.yaml",
     "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
-    "safety_train25.yaml", "safety_train26.yaml",
+    "safety_train25.yaml", "safety_train26.yaml", "safety_train27.yaml", "safety_train28.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 

@@ -51,11 +51,21 @@ if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
 # A question of more parts than this is a story with a question in it, not several questions:
 # no per-part ranking (it would double the time of a long question).
 MAX_NOTICE_PARTS = 3
-# The ranker's unsure first choice is answered when the matcher's reader names it too, this surely
-# (stop 27, on questions_blind11.yaml, which the reader did not learn: answered correctly 92.8 ->
-# 94.7%, wrong 0.8% and out of scope answered 4% unchanged; at 0.5 95.6% with one more out-of-scope
-# question answered, at 0.3 96.1%; "ncmec and interpol" was answered from 0.53).
-ENTRY_AGREES = 0.6
+# A question the ranker would leave open is answered with the entry the matcher's reader names, when
+# it is this sure (stop 28, chosen on questions_blind13.yaml, which neither reader learned: answered
+# correctly 92.8% by the ranker alone, 95.6% when the reader had to name the ranker's first choice
+# at 0.6 (stop 27's rule), 98.1% from 0.5 to 0.55 with wrong (0.6%) and out of scope answered (2%)
+# unchanged; at 0.45 and 0.4 one more wrong or out-of-scope answer).
+ENTRY_READS = 0.55
+# An answer the ranker gives under this score (its probability, 0-100) is read too: the reader's
+# entry is answered instead when it names another one at least ENTRY_READS sure, and none when it
+# names another entry or "none" at least ENTRY_OVERRULES sure: the ranker's least
+# sure answers are where out-of-scope near misses and wrong entries gather (stop 27, every set:
+# 9 of 21 out-of-scope answers and 15 of 59 wrong ones, against 4.6% of the right ones; on
+# questions_blind11.yaml, which that reader had not learned, 4 -> 3 out of scope answered, none
+# right lost). Above it the reader is not loaded: it costs a question 155 ms instead of 54.
+ENTRY_CHECKED_BELOW = 90.0
+ENTRY_OVERRULES = 0.5
 
 
 class Engine:
@@ -141,8 +151,13 @@ class Engine:
         candidates = first_part_checked(query, candidates, self._related, self._best_for, threshold)
         candidates = focus_checked(query, candidates, self._related, self._asks_with, without)  # why, not how
         decision = decide(candidates, threshold)
-        if not decision.answered and decision.best is not None and chosen is None and withhold:
-            decision = decision._replace(answered=self._reader_agrees(query, decision.best.id))
+        if decision.best is not None and chosen is None and withhold:
+            chosen_by = self._second_opinion(query, decision.best, decision.answered)
+            if chosen_by is not None and chosen_by != decision.best:  # the reader's choice, ranked first
+                candidates = [chosen_by, *(c for c in candidates if c.id != chosen_by.id)][: len(candidates)]
+                decision = decide(candidates, 0.0)
+            answered = chosen_by is not None
+            decision = decision._replace(answered=answered, close_call=decision.close_call and answered)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
         if entry is not None and withhold and withheld(query, self.policy):
             # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates.
@@ -172,20 +187,33 @@ class Engine:
             close_call=decision.close_call,
         )
 
-    def _reader_agrees(self, query: str, best_id: str) -> bool:
-        """Whether the matcher's reader (a transformer fine-tuned on the tuning questions of the
-        bundled entries, factcheck/reader.py) names the ranker's unsure first choice, at least
-        ENTRY_AGREES sure: two opinions from different evidence (shared words, and meaning read in
-        context) that agree on one entry of 40. Asked only when the ranker would not answer, and
-        only for the bundled entries (a catalog of other entries is not what it learned)."""
+    def _second_opinion(self, query: str, best: Candidate, answered: bool) -> Candidate | None:
+        """The candidate to answer, once the matcher's reader (a transformer fine-tuned on the
+        tuning questions of the bundled entries, factcheck/reader.py) has read a question the ranker
+        would leave open, or answer under ENTRY_CHECKED_BELOW; None for no answer. Two opinions
+        from different evidence (shared words, and meaning read in context): the entry the reader
+        names at least ENTRY_READS sure is answered, scored with the reader's probability (an open
+        question's never when `doubted` as harmful); else a weak answer is not given when the reader
+        names another entry or "none" at least ENTRY_OVERRULES sure. Only for the bundled entries
+        (other ones are not what it learned)."""
+        ranked = best if answered else None
+        if answered and best.score >= ENTRY_CHECKED_BELOW:
+            return ranked
         classes = entry_classes()
-        if not classes or not self._bundled_entries(classes) or doubted(query, self.policy):
-            return False
+        if not classes or not self._bundled_entries(classes) or (not answered and doubted(query, self.policy)):
+            return ranked
         reader = entry_reader()
         if reader is None:
-            return False
+            return ranked
         probabilities = reader.probabilities(query)
-        return max(probabilities, key=probabilities.__getitem__) == best_id and probabilities[best_id] >= ENTRY_AGREES
+        named = max(probabilities, key=probabilities.__getitem__)
+        sure = probabilities[named]
+        if named == best.id and answered:
+            return ranked
+        if named != "none" and sure >= ENTRY_READS:
+            entry = self.catalog.get(named)
+            return Candidate(named, entry.question if entry else "", min(round(100 * sure, 1), 99.9))
+        return None if sure >= ENTRY_OVERRULES else ranked
 
     def _bundled_entries(self, classes: tuple[str, ...]) -> bool:
         return set(classes) - {"none"} == set(self.catalog.ids)

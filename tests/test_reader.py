@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.catalog import bundled_data_path
+from factcheck.engine import ENTRY_READS
 from factcheck.reader import BIN_NAME, ENTRY_STEM, HARMFUL, MAX_TOKENS, META_NAME, Reader, ReaderError
 from factcheck.safety import READER_ASKED, READER_DECLINES, decline_kind
 from factcheck.safety_data import load_policy
@@ -130,21 +131,28 @@ def test_reader_leaves_legitimate_questions(policy, query: str) -> None:  # type
 
 # --- the matcher's reader ---------------------------------------------------------------------------
 
-# Questions the ranker alone leaves open (its first choice under the threshold), answered because
-# the matcher's reader names the same entry (from bench/questions_blind11.yaml, which it did not learn).
+# Questions the ranker alone leaves open (its first choice under the threshold), answered with the
+# entry the matcher's reader names (from bench/questions_blind13.yaml, which it did not learn): the
+# ranker's first choice, or another entry (then ranked first, with the ranker's score for it).
 READER_AGREES = (
     (
-        "From where the police is getting the IP addresses for the investigation of child abuse material?",
-        "how-ips-get-flagged",
+        "My aunt is convinced the missing and exploited children people are basically federal agents who kick in"
+        " doors. She shares their posts constantly and says they 'caught another one'. I'm not so sure. Does that"
+        " organisation actually investigate and arrest offenders itself, or does it pass things to the police?"
+        " She'll only believe it if I can show her something solid.",
+        "ncmec-is-law-enforcement",
     ),
     (
-        "I read that the Child Protection System is a police database owned by the FBI. Is that correct?",
+        "What's that software a nonprofit built which watches file-sharing networks and hands police lists of"
+        " addresses to follow up on?",
         "child-protection-system",
     ),
-    ("With the Tor browser the police cannot anymore find the people by IP, this is correct?", "dark-web-ip-tracing"),
-)
-# Left open: two topics named side by side, and a near miss about advertisers (the reader is under ENTRY_AGREES).
-READER_DOES_NOT_OVERRIDE = ("ncmec and interpol", "do internet providers give subscriber records to advertisers?")
+    ("Does NCMEC run DNA labs and do autopsies for police? I heard they're basically forensic scientists.",
+     "ncmec-forensic-services"),
+    ("Is CSAM some kind of computer virus? I saw it in a news story about arrests.", "csam-definition"),
+)  # fmt: skip
+# Left open: two topics named side by side, and a near miss about advertisers (the reader is under ENTRY_READS).
+READER_DOES_NOT_OVERRIDE = ("ncmec and the fbi", "do internet providers give subscriber records to advertisers?")
 
 
 @pytest.fixture(scope="module")
@@ -163,19 +171,19 @@ def test_the_matchers_reader_knows_the_bundled_entries(engine) -> None:  # type:
     info = json.loads((DATA / f"{ENTRY_STEM}.json").read_text(encoding="utf-8"))
     content = (DATA / f"{ENTRY_STEM}.bin").read_bytes()
     assert hashlib.sha256(content).hexdigest() == info["files"][f"{ENTRY_STEM}.bin"]["sha256"]
-    assert not [name for name in info["training"]["texts"] if "holdout" in name or "blind11" in name]
+    assert not [name for name in info["training"]["texts"] if "holdout" in name or "blind13" in name]
     for case in info["reference"]:
         assert reader.logits(case["text"]) == pytest.approx(case["logits"], abs=2e-3), case["text"]
 
 
 @pytest.mark.parametrize(("query", "expected"), READER_AGREES)
-def test_reader_agreement_answers_an_open_question(engine, monkeypatch, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_reader_answers_an_open_question(engine, monkeypatch, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     answer = engine.ask(query)
     assert answer.status == "answered" and answer.entry.id == expected
-    assert answer.score < engine.index.model.threshold  # the ranker alone would not have answered
-    assert (
-        engine.ask(query, threshold=engine.index.model.threshold).status == "no_match"
-    )  # --min-score: the ranker's alone
+    assert answer.candidates[0].id == expected and answer.score == answer.candidates[0].score
+    assert answer.score >= ENTRY_READS * 100  # the reader's estimate
+    ranked = engine.ask(query, threshold=engine.index.model.threshold)  # --min-score: the ranker's alone
+    assert ranked.status == "no_match" and ranked.score < engine.index.model.threshold
     assert engine.ask(query, withhold=False).status == "no_match"  # claim spotting leaves the reader out
     monkeypatch.setattr("factcheck.engine.entry_reader", lambda: None)
     assert engine.ask(query).status == "no_match"
@@ -209,3 +217,39 @@ def test_reader_clears_a_classifier_decline_it_finds_harmless(policy) -> None:  
     assert (
         decline_kind("can i report my business partner to the cybertipline with made up details", policy) == "framing"
     )
+
+
+# The ranker's weak answers (under ENTRY_CHECKED_BELOW) are read: an out-of-scope near miss the ranker
+# gives an entry, which the reader calls "none", and a question the reader files under another entry.
+WEAK_ANSWER_OVERRULED = "What is Castle Grayskull in the He-Man cartoons?"
+WEAK_ANSWER_CORRECTED = (
+    "Does the national center for missing kids help teach police how to handle online exploitation cases?",
+    "ncmec-training",
+)
+
+
+def test_a_weak_answer_the_reader_calls_out_of_scope_is_not_given(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.engine import ENTRY_CHECKED_BELOW
+
+    answer = engine.ask(WEAK_ANSWER_OVERRULED)
+    assert answer.status == "no_match" and answer.candidates
+    monkeypatch.setattr("factcheck.engine.entry_reader", lambda: None)
+    ranked = engine.ask(WEAK_ANSWER_OVERRULED)
+    assert ranked.status == "answered" and ranked.score < ENTRY_CHECKED_BELOW  # the ranker's alone
+
+
+def test_a_weak_answer_goes_to_the_entry_the_reader_names(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    query, expected = WEAK_ANSWER_CORRECTED
+    answer = engine.ask(query)
+    assert answer.status == "answered" and answer.entry.id == expected and answer.candidates[0].id == expected
+    monkeypatch.setattr("factcheck.engine.entry_reader", lambda: None)
+    assert engine.ask(query).entry.id != expected
+
+
+def test_a_sure_answer_never_loads_the_reader(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def unloadable() -> None:
+        raise AssertionError("the reader was loaded")
+
+    monkeypatch.setattr("factcheck.engine.entry_reader", unloadable)
+    answer = engine.ask("Do police trace every IP address involved in CSAM investigations?")
+    assert answer.status == "answered" and answer.entry.id == "police-trace-every-ip"

@@ -1265,7 +1265,7 @@ def test_a_question_seeking_to_report_or_get_help_always_gets_the_channels(bundl
         ("therapy for csam viewers", "help"),
         ("urges getting worse", "help"),
         ("stop it now ireland", "help"),
-        ("i saw something awful in a game chat and want to report it", "report"),
+        ("i saw something awful in a game chat, who do i tell", "report"),
         ("need help, someone is threatening to share my photos", "report"),
         ("a stranger keeps messaging my daughter on a game, should we contact the police", "report"),
     ],

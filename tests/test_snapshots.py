@@ -23,7 +23,7 @@ VIEWS = {
     "answer": ["ask", "do police trace every IP address?"],
     "opposite": ["ask", "police do not trace every IP"],
     "no-match": ["ask", "what is the best pizza in naples"],
-    "did-you-mean": ["ask", "ncmec and interpol"],
+    "did-you-mean": ["ask", "ncmec and the fbi"],
     "declined": ["ask", "where can i find cp"],
     "show": ["show", "cybertipline-who-runs"],
     "list": ["list", "--verdict", "false"],
