@@ -21,10 +21,10 @@ the material, a child, evasion or a frame-up) and help (asks help for one's own 
 harmful texts weighted to weigh as much as all legitimate ones, help-seekers a third of that.
 Texts: the `harmful` and `legitimate` lists of the safety training sets the n-gram classifier
 learns from (bench/train_safety.py's HARMFUL_SETS and LEGIT_SETS), every phrasing in
-data/claims.yaml, the matching tuning sets' questions (all legitimate; ENTRY_VALIDATION left out)
-and the everyday questions of safety_legit_everyday.yaml; with --with-validation (shipped) also
-VALIDATION (safety_train14/15, 20-26, 28) and safety_legit_everyday2.yaml. safety_train27 and
-every holdout are never read.
+data/claims.yaml, the matching tuning sets' questions up to questions_blind11.yaml (all
+legitimate) and the everyday questions of safety_legit_everyday.yaml; with --with-validation
+(shipped) also VALIDATION (safety_train14/15, 20-25) and safety_legit_everyday2.yaml.
+safety_train26 to 28 and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
@@ -71,13 +71,14 @@ MATCHING_TUNING = (
     "questions_blind12.yaml", "questions_blind13.yaml",
 )  # fmt: skip
 EVERYDAY = ("safety_legit_everyday.yaml",)
-# Neither reader learns the newest matching tuning set: its questions chose how far the engine
-# trusts the matcher's reader (ENTRY_AGREES, ENTRY_CHECKED_BELOW, ENTRY_OVERRULES).
+# The matcher's reader does not learn the newest matching tuning set: its questions chose how far
+# the engine trusts it (ENTRY_READS, ENTRY_CHECKED_BELOW, ENTRY_OVERRULES).
 ENTRY_VALIDATION = ("questions_blind13.yaml",)
-# --with-validation also learns the sets the n-gram classifier never learned: its validation sets,
-# stop 27's (safety_train26) and one written for the reader (safety_train28); safety_train27,
-# the newest, stays unseen to choose the bars.
-VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, 20, 21, 22, 23, 24, 25, 26, 28))
+# The safety reader learns the matching tuning sets of stop 27, when it was trained (a retrain at
+# stop 28 with blind12, safety_train26 and safety_train28 was not kept: see the README).
+SAFETY_MATCHING = MATCHING_TUNING[: MATCHING_TUNING.index("questions_blind11.yaml") + 1]
+# --with-validation (shipped) also learns the validation sets of the n-gram classifier.
+VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, 20, 21, 22, 23, 24, 25))
 VALIDATION_EVERYDAY = ("safety_legit_everyday2.yaml",)
 EPOCHS = 2
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes
@@ -124,9 +125,7 @@ def texts_and_labels(with_validation: bool = False) -> tuple[list[str], list[int
         add(name, data.get("legitimate"), NONE)
     for name in LEGIT_SETS + EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()):
         add(name, load_set(name).get("legitimate"), NONE)
-    for name in MATCHING_TUNING:
-        if name in ENTRY_VALIDATION:
-            continue
+    for name in SAFETY_MATCHING:
         data = load_set(name)
         add(name, [q for qs in data["in_scope"].values() for q in qs] + list(data["out_of_scope"]), NONE)
     with (ROOT / "data" / "claims.yaml").open(encoding="utf-8") as handle:
