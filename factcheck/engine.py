@@ -58,8 +58,8 @@ MAX_NOTICE_PARTS = 3
 # unchanged; at 0.45 and 0.4 one more wrong or out-of-scope answer).
 ENTRY_READS = 0.55
 # An answer the ranker gives under this score (its probability, 0-100) is read too: the reader's
-# entry is answered instead when it names another one at least ENTRY_READS sure, and none when it
-# names another entry or "none" at least ENTRY_OVERRULES sure: the ranker's least
+# entry is answered instead when it names another one at least ENTRY_READS sure, and no answer is
+# given when it names another entry or "none" at least ENTRY_OVERRULES sure: the ranker's least
 # sure answers are where out-of-scope near misses and wrong entries gather (stop 27, every set:
 # 9 of 21 out-of-scope answers and 15 of 59 wrong ones, against 4.6% of the right ones; on
 # questions_blind11.yaml, which that reader had not learned, 4 -> 3 out of scope answered, none
