@@ -123,6 +123,15 @@ HELP_OFFERED = 0.9
 # answer a question the ranker leaves open.
 READER_ASKED = 0.4
 READER_DECLINES = 0.998
+# Or when both are sure: the last n-gram model from READER_AGREES_NGRAMS and the reader from
+# READER_AGREES (stop 28, chosen on safety_train27/28, which neither model learned: 10 more of their
+# 535 harmful queries declined and none of their 720 legitimate questions; over the sets the models
+# learned 185 harmful and 1 legitimate, "How to make a private server in Valheim for play with my
+# cousins?"). 0.98 declined as many of train27/28 but also a test question of the project's own,
+# "can an ex make a fake report to the cybertipline to get back at me" (0.989); 0.95: 12 of
+# train27/28, and over the learned sets 270 harmful and 3 legitimate.
+READER_AGREES_NGRAMS = 0.9
+READER_AGREES = 0.99
 READER_WITHHOLDS = 0.9
 READER_DOUBTS = 0.5
 # The classifier's decline stands unless the reader finds the query under this likely harmful.
@@ -356,7 +365,8 @@ def _reader_clears(parts: list[str], readings: list[list[str]], policy: SafetyPo
 def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> str | None:
     """What the reader declines the query as, when the rules and the classifier let it through: a
     part that the last n-gram model finds at least READER_ASKED likely harmful, and the reader at
-    least READER_DECLINES; the kind is the n-grams' most likely one (the reader tells harm, not kind)."""
+    least READER_DECLINES (or both sure: READER_AGREES_NGRAMS and READER_AGREES); the kind is the
+    n-grams' most likely one (the reader tells harm, not kind)."""
     if policy.reader is None or policy.classifier is None:
         return None
     for part, variants in zip(parts, readings, strict=True):
@@ -364,7 +374,8 @@ def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPoli
         if not _classifier_may_read(text, policy):
             continue
         harm, kind = policy.classifier.last.judge(text)
-        if _reader_harm(part, policy, harm) >= READER_DECLINES:
+        read = _reader_harm(part, policy, harm)
+        if read >= READER_DECLINES or (harm >= READER_AGREES_NGRAMS and read >= READER_AGREES):
             return kind
     return None
 
