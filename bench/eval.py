@@ -21,8 +21,8 @@ readers, which learn none of it),
 safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
-questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11_holdout.yaml, safety_holdout.yaml and
-safety_blind_holdout.yaml to safety_blind_holdout9.yaml.
+questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11/14_holdout.yaml, safety_holdout.yaml and
+safety_blind_holdout.yaml to safety_blind_holdout10.yaml.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ MATCHING_SETS = (
     "questions_blind6_holdout.yaml", "questions_blind7.yaml", "questions_blind8_holdout.yaml", "questions_blind9.yaml",
     "questions_blind10.yaml", "questions_blind10_holdout.yaml", "questions_blind11.yaml",
     "questions_blind11_holdout.yaml", "questions_blind12.yaml", "questions_blind13.yaml",
+    "questions_blind14_holdout.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
     "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
@@ -59,6 +60,7 @@ SAFETY_SETS = (
     "safety_train20.yaml", "safety_train21.yaml", "safety_train22.yaml", "safety_train23.yaml",
     "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
     "safety_train25.yaml", "safety_train26.yaml", "safety_train27.yaml", "safety_train28.yaml",
+    "safety_blind_holdout10.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
