@@ -152,6 +152,7 @@ class Engine:
         candidates = first_part_checked(query, candidates, self._related, self._best_for, threshold)
         candidates = focus_checked(query, candidates, self._related, self._asks_with, without)  # why, not how
         decision = decide(candidates, threshold)
+        ranked_answer = decision.answered
         if decision.best is not None and chosen is None and withhold:
             chosen_by = self._second_opinion(query, decision.best, decision.answered)
             if chosen_by is not None and chosen_by != decision.best:  # the reader's choice, ranked first
@@ -160,8 +161,9 @@ class Engine:
             answered = chosen_by is not None
             decision = decision._replace(answered=answered, close_call=decision.close_call and answered)
         entry = self.catalog.get(decision.best.id) if decision.answered and decision.best else None
-        if entry is not None and withhold and withheld(query, self.policy):
-            # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates.
+        if (entry is not None or ranked_answer) and withhold and withheld(query, self.policy):
+            # Too likely harmful to answer, not enough to decline: the channels, no entry, no candidates
+            # (also when the matcher's reader took the ranker's answer away: no suggestions either).
             return Answer(
                 query=query, status=Status.NO_MATCH, entry=None, score=0.0, candidates=(),
                 resources=channels_for(query, self.policy),
