@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import NamedTuple
@@ -477,11 +477,7 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
     if policy.classifier is None:
         return False
     meant = cache(meaning)  # the gate and the safe frame ask the same text's meaning
-    for part in examined_parts(query):
-        text = fold(part)
-        if not _classifier_may_read(text, policy):
-            continue
-        harm = policy.classifier.last.judge(text)[0]  # the n-grams alone, for both gates
+    for part, text, harm in _judged_parts(query, policy, policy.classifier):  # the n-grams alone, both gates
         if _reader_harm(part, policy, harm) >= READER_WITHHOLDS:
             return True
         if not _has_domain_cue(text, policy) or harm < GATE_ASKS_MEANING:
@@ -500,14 +496,19 @@ def doubted(query: str, policy: SafetyPolicy) -> bool:
     what the reader reads worst)."""
     if policy.classifier is None:
         return False
+    return any(
+        harm >= READER_DOUBTS or _reader_harm(part, policy, harm) >= READER_DOUBTS
+        for part, _, harm in _judged_parts(query, policy, policy.classifier)
+    )
+
+
+def _judged_parts(query: str, policy: SafetyPolicy, classifier: SafetyClassifier) -> Iterator[tuple[str, str, float]]:
+    """Each examined part long enough for the models to read, its folded text, and the last n-gram
+    model's P(harmful) for it."""
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_may_read(text, policy):
-            continue
-        harm = policy.classifier.last.judge(text)[0]
-        if harm >= READER_DOUBTS or _reader_harm(part, policy, harm) >= READER_DOUBTS:
-            return True
-    return False
+        if _classifier_may_read(text, policy):
+            yield part, text, classifier.last.judge(text)[0]
 
 
 def wants_help(query: str, policy: SafetyPolicy) -> bool:
