@@ -21,10 +21,10 @@ the material, a child, evasion or a frame-up) and help (asks help for one's own 
 harmful texts weighted to weigh as much as all legitimate ones, help-seekers a third of that.
 Texts: the `harmful` and `legitimate` lists of the safety training sets the n-gram classifier
 learns from (bench/train_safety.py's HARMFUL_SETS and LEGIT_SETS), every phrasing in
-data/claims.yaml, the matching tuning sets' questions up to questions_blind11.yaml (all
-legitimate) and the everyday questions of safety_legit_everyday.yaml; with --with-validation
-(shipped) also VALIDATION (safety_train14/15, 20-25) and safety_legit_everyday2.yaml.
-safety_train26 to 28 and every holdout are never read.
+data/claims.yaml, the matching tuning sets' questions (all legitimate) and the everyday
+questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
+(safety_train14/15, 20-29 and 31) and safety_legit_everyday2.yaml. safety_train30 (the
+validation set of stop 29) and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
@@ -74,11 +74,12 @@ EVERYDAY = ("safety_legit_everyday.yaml",)
 # The matcher's reader does not learn the newest matching tuning set: its questions chose how far
 # the engine trusts it (ENTRY_READS, ENTRY_CHECKED_BELOW, ENTRY_OVERRULES).
 ENTRY_VALIDATION = ("questions_blind13.yaml",)
-# The safety reader learns the matching tuning sets of stop 27, when it was trained (a retrain at
-# stop 28 with blind12, safety_train26 and safety_train28 was not kept: see the README).
-SAFETY_MATCHING = MATCHING_TUNING[: MATCHING_TUNING.index("questions_blind11.yaml") + 1]
-# --with-validation (shipped) also learns the validation sets of the n-gram classifier.
-VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, 20, 21, 22, 23, 24, 25))
+# The safety reader learns every matching tuning set (all legitimate questions).
+SAFETY_MATCHING = MATCHING_TUNING
+# --with-validation (shipped) also learns the validation sets of the n-gram classifier, and the
+# sets written since (stop 29: train26-28 chose earlier bars, train29/31 were written for it).
+# safety_train30 is the safety reader's validation set: never learned.
+VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31))
 VALIDATION_EVERYDAY = ("safety_legit_everyday2.yaml",)
 EPOCHS = 2
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes

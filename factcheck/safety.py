@@ -288,6 +288,7 @@ class SafetyPolicy(NamedTuple):
     rules_unless: tuple[LazyPattern, ...] = ()  # legitimate frames: the classifier overrules any rule more easily
     rules_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
     reader: Path | None = None  # the directory of the third stage's model files (factcheck/reader.py)
+    reader_unless: tuple[LazyPattern, ...] = ()  # frames the reader does not judge
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -382,8 +383,11 @@ def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPoli
 
 def _reader_harm(part: str, policy: SafetyPolicy, ngram_harm: float) -> float:
     """The reader's P(harmful) for a part (of text long enough to read) that the last n-gram model
-    finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the reader stays unloaded)."""
+    finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the reader stays unloaded);
+    0.0 too in a frame of `reader_unless` (someone else's false report), which it reads backwards."""
     if policy.reader is None or ngram_harm < READER_ASKED:
+        return 0.0
+    if policy.reader_unless and any(p.search(fold(part)) for p in policy.reader_unless):
         return 0.0
     return load_once(policy.reader).harm(part)
 
