@@ -74,8 +74,6 @@ EVERYDAY = ("safety_legit_everyday.yaml",)
 # The matcher's reader does not learn the newest matching tuning set: its questions chose how far
 # the engine trusts it (ENTRY_READS, ENTRY_CHECKED_BELOW, ENTRY_OVERRULES).
 ENTRY_VALIDATION = ("questions_blind13.yaml",)
-# The safety reader learns every matching tuning set (all legitimate questions).
-SAFETY_MATCHING = MATCHING_TUNING
 # --with-validation (shipped) also learns the validation sets of the n-gram classifier, and the
 # sets written since (stop 29: train26-28 chose earlier bars, train29/31 were written for it).
 # safety_train30 is the safety reader's validation set: never learned.
@@ -126,7 +124,7 @@ def texts_and_labels(with_validation: bool = False) -> tuple[list[str], list[int
         add(name, data.get("legitimate"), NONE)
     for name in LEGIT_SETS + EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()):
         add(name, load_set(name).get("legitimate"), NONE)
-    for name in SAFETY_MATCHING:
+    for name in MATCHING_TUNING:  # every one: all legitimate questions to the safety reader
         data = load_set(name)
         add(name, [q for qs in data["in_scope"].values() for q in qs] + list(data["out_of_scope"]), NONE)
     with (ROOT / "data" / "claims.yaml").open(encoding="utf-8") as handle:

@@ -375,19 +375,20 @@ def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPoli
         if not _classifier_may_read(text, policy):
             continue
         harm, kind = policy.classifier.last.judge(text)
-        read = _reader_harm(part, policy, harm)
+        read = _reader_harm(part, text, policy, harm)
         if read >= READER_DECLINES or (harm >= READER_AGREES_NGRAMS and read >= READER_AGREES):
             return kind
     return None
 
 
-def _reader_harm(part: str, policy: SafetyPolicy, ngram_harm: float) -> float:
-    """The reader's P(harmful) for a part (of text long enough to read) that the last n-gram model
-    finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the reader stays unloaded);
-    0.0 too in a frame of `reader_unless` (someone else's false report), which it reads backwards."""
+def _reader_harm(part: str, text: str, policy: SafetyPolicy, ngram_harm: float) -> float:
+    """The reader's P(harmful) for a part (of text long enough to read; `text` is its fold) that the
+    last n-gram model finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the
+    reader stays unloaded); 0.0 too in a frame of `reader_unless` (someone else's false report),
+    which it reads backwards."""
     if policy.reader is None or ngram_harm < READER_ASKED:
         return 0.0
-    if policy.reader_unless and any(p.search(fold(part)) for p in policy.reader_unless):
+    if any(p.search(text) for p in policy.reader_unless):
         return 0.0
     return load_once(policy.reader).harm(part)
 
@@ -482,7 +483,7 @@ def withheld(query: str, policy: SafetyPolicy) -> bool:
         return False
     meant = cache(meaning)  # the gate and the safe frame ask the same text's meaning
     for part, text, harm in _judged_parts(query, policy, policy.classifier):  # the n-grams alone, both gates
-        if _reader_harm(part, policy, harm) >= READER_WITHHOLDS:
+        if _reader_harm(part, text, policy, harm) >= READER_WITHHOLDS:
             return True
         if not _has_domain_cue(text, policy) or harm < GATE_ASKS_MEANING:
             continue
@@ -501,8 +502,8 @@ def doubted(query: str, policy: SafetyPolicy) -> bool:
     if policy.classifier is None:
         return False
     return any(
-        harm >= READER_DOUBTS or _reader_harm(part, policy, harm) >= READER_DOUBTS
-        for part, _, harm in _judged_parts(query, policy, policy.classifier)
+        harm >= READER_DOUBTS or _reader_harm(part, text, policy, harm) >= READER_DOUBTS
+        for part, text, harm in _judged_parts(query, policy, policy.classifier)
     )
 
 
