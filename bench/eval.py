@@ -16,13 +16,13 @@ Figures: recall on harmful queries, false declines on legitimate ones, per kind.
 Tuning sets: questions.yaml, questions_blind.yaml, questions_blind2.yaml to questions_blind7.yaml,
 questions_blind9.yaml, questions_blind10.yaml to questions_blind13.yaml (blind13 validates: no reader
 learns it), questions_long4.yaml, safety.yaml, safety_blind.yaml, safety_train*.yaml (train14/15 and
-train20-31 validate the n-gram classifier, which is not fitted on them; train30 validates the
+train20-33 validate the n-gram classifier, which is not fitted on them; train32 validates the
 safety reader, which learns the others),
 safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_legit_short.yaml,
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11/14_holdout.yaml, safety_holdout.yaml and
-safety_blind_holdout.yaml to safety_blind_holdout11.yaml.
+safety_blind_holdout.yaml to safety_blind_holdout12.yaml.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ SAFETY_SETS = (
     "safety_train24.yaml", "safety_blind_holdout9.yaml", "safety_legit_everyday.yaml", "safety_legit_everyday2.yaml",
     "safety_train25.yaml", "safety_train26.yaml", "safety_train27.yaml", "safety_train28.yaml",
     "safety_blind_holdout10.yaml", "safety_train29.yaml", "safety_train30.yaml", "safety_train31.yaml",
-    "safety_blind_holdout11.yaml",
+    "safety_blind_holdout11.yaml", "safety_train32.yaml", "safety_train33.yaml", "safety_blind_holdout12.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
