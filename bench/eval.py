@@ -49,7 +49,8 @@ MATCHING_SETS = (
     "questions_blind14_holdout.yaml",
 )  # fmt: skip
 SAFETY_SETS = (
-    "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml",
+    "safety.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_train.yaml", "safety_train2.yaml",
+    "safety_train3.yaml", "safety_train4.yaml",
     "safety_blind_holdout.yaml", "safety_blind_holdout2.yaml", "safety_blind_holdout3.yaml", "safety_legit_long.yaml",
     "safety_legit_long2.yaml", "safety_legit_short.yaml", "safety_help_report.yaml", "safety_legit_casual.yaml",
     "safety_train5.yaml", "safety_blind_holdout4.yaml", "safety_train6.yaml", "safety_train7.yaml",
@@ -62,6 +63,7 @@ SAFETY_SETS = (
     "safety_train25.yaml", "safety_train26.yaml", "safety_train27.yaml", "safety_train28.yaml",
     "safety_blind_holdout10.yaml", "safety_train29.yaml", "safety_train30.yaml", "safety_train31.yaml",
     "safety_blind_holdout11.yaml", "safety_train32.yaml", "safety_train33.yaml", "safety_blind_holdout12.yaml",
+    "safety_train34.yaml", "safety_train35.yaml", "safety_blind_holdout13.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
