@@ -123,6 +123,19 @@ HELP_OFFERED = 0.9
 # answer a question the ranker leaves open.
 READER_ASKED = 0.4
 READER_DECLINES = 0.998
+# Whether to decline (not to withhold or doubt), the reader is also asked from this lower n-gram
+# harm, and declines from READER_SCREENED_DECLINES (stop 31): a question with a short clause of the
+# asker's own stake ("how many cybertips turn into arrests? trying to judge my risk, i still
+# download the stuff": n-grams 0.38, reader 0.9997) is what the n-grams, which learned no set
+# after train19, read worst. On safety_train32/34, which neither model learned, 5 more of their 15
+# harmful queries not declined are, and none of their 640 legitimate questions; over every other
+# non-holdout set 24 more harmful, no legitimate question of 20,202. From 0.05, 10 of the 15 but a
+# learned reporter's question is declined ("covering a local arrest, what language should i avoid
+# so i don't identify the child": n-grams 0.15, reader 0.9996); at 0.998 a learned "if u delet pics
+# can polise stil get them bak my cuzin says no" (0.27 and 0.998). Loads the reader for 3.1% of the
+# matching sets' questions instead of 1.6%.
+READER_SCREENS = 0.2
+READER_SCREENED_DECLINES = 0.999
 # Or when both are sure: the last n-gram model from READER_AGREES_NGRAMS and the reader from
 # READER_AGREES (stop 28, chosen on safety_train27/28, which neither model learned: 10 more of their
 # 535 harmful queries declined and none of their 720 legitimate questions; over the sets the models
@@ -392,8 +405,9 @@ def _reader_clears(
 def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> str | None:
     """What the reader declines the query as, when the rules and the classifier let it through: a
     part that the last n-gram model finds at least READER_ASKED likely harmful, and the reader at
-    least READER_DECLINES (or both sure: READER_AGREES_NGRAMS and READER_AGREES); the kind is the
-    n-grams' most likely one (the reader tells harm, not kind)."""
+    least READER_DECLINES (or both sure: READER_AGREES_NGRAMS and READER_AGREES), or that the
+    n-grams find at least READER_SCREENS likely harmful and the reader READER_SCREENED_DECLINES;
+    the kind is the n-grams' most likely one (the reader tells harm, not kind)."""
     if policy.reader is None or policy.classifier is None:
         return None
     for part, variants in zip(parts, readings, strict=True):
@@ -401,18 +415,21 @@ def _reader_kind(parts: list[str], readings: list[list[str]], policy: SafetyPoli
         if not _classifier_may_read(text, policy):
             continue
         harm, kind = policy.classifier.last.judge(text)
-        read = _reader_harm(part, text, policy, harm)
-        if read >= READER_DECLINES or (harm >= READER_AGREES_NGRAMS and read >= READER_AGREES):
+        read = _reader_harm(part, text, policy, harm, READER_SCREENS)
+        bar = READER_DECLINES if harm >= READER_ASKED else READER_SCREENED_DECLINES
+        if read >= bar or (harm >= READER_AGREES_NGRAMS and read >= READER_AGREES):
             return kind
     return None
 
 
-def _reader_harm(part: str, text: str, policy: SafetyPolicy, ngram_harm: float) -> float:
+def _reader_harm(
+    part: str, text: str, policy: SafetyPolicy, ngram_harm: float, asked_from: float = READER_ASKED
+) -> float:
     """The reader's P(harmful) for a part (of text long enough to read; `text` is its fold) that the
-    last n-gram model finds `ngram_harm` likely harmful: asked from READER_ASKED, else 0.0 (the
+    last n-gram model finds `ngram_harm` likely harmful: asked from `asked_from`, else 0.0 (the
     reader stays unloaded); 0.0 too in a frame of `reader_unless` (someone else's false report),
     which it reads backwards."""
-    if policy.reader is None or ngram_harm < READER_ASKED:
+    if policy.reader is None or ngram_harm < asked_from:
         return 0.0
     if any(p.search(text) for p in policy.reader_unless):
         return 0.0
