@@ -12,7 +12,17 @@ import pytest
 from factcheck.catalog import bundled_data_path
 from factcheck.engine import ENTRY_READS
 from factcheck.reader import BIN_NAME, ENTRY_STEM, HARMFUL, MAX_TOKENS, META_NAME, Reader, ReaderError
-from factcheck.safety import READER_ASKED, READER_DECLINES, READER_SCREENS, decline_kind, first_rule, fold, withheld
+from factcheck.safety import (
+    READER_ASKED,
+    READER_DECLINES,
+    READER_SCREENS,
+    decline_kind,
+    examined_parts,
+    first_rule,
+    fold,
+    fold_variants,
+    withheld,
+)
 from factcheck.safety_data import load_policy
 from factcheck.semantic import VOCAB_NAME
 
@@ -114,6 +124,12 @@ def policy():  # type: ignore[no-untyped-def]
     return load_policy(bundled_data_path("safety.yaml"))
 
 
+def part_and_ngram_harm(policy, query: str) -> tuple[str, float]:  # type: ignore[no-untyped-def]
+    """A one-part query's examined part, and the last n-gram model's P(harmful) for it."""
+    (part,) = examined_parts(query)
+    return part, policy.classifier.last.judge(fold_variants(part)[0])[0]
+
+
 def test_the_bundled_policy_has_the_reader(policy) -> None:  # type: ignore[no-untyped-def]
     assert policy.reader is not None
     assert 0 < READER_SCREENS < READER_ASKED < READER_DECLINES < 1
@@ -139,11 +155,11 @@ def test_both_models_clear_a_rules_decline(policy, query: str) -> None:  # type:
 
 @pytest.mark.parametrize("query", RULE_KEPT)
 def test_the_ngrams_keep_a_rules_decline_the_reader_reads_backwards(policy, query: str) -> None:  # type: ignore[no-untyped-def]
-    from factcheck.safety import RULE_CLEARS, RULE_CLEARS_NGRAMS, examined_parts, fold_variants
+    from factcheck.safety import RULE_CLEARS, RULE_CLEARS_NGRAMS
 
-    (part,) = examined_parts(query)
+    part, ngram_harm = part_and_ngram_harm(policy, query)
     assert Reader.load(DATA).harm(part) < RULE_CLEARS
-    assert policy.classifier.last.judge(fold_variants(part)[0])[0] >= RULE_CLEARS_NGRAMS
+    assert ngram_harm >= RULE_CLEARS_NGRAMS
     assert decline_kind(query, policy) is not None
 
 
@@ -169,10 +185,7 @@ READER_SCREENED = (
 
 @pytest.mark.parametrize("query", READER_SCREENED)
 def test_the_reader_declines_under_the_ngrams_ask_bar(policy, query: str) -> None:  # type: ignore[no-untyped-def]
-    from factcheck.safety import examined_parts, fold_variants
-
-    (part,) = examined_parts(query)
-    assert READER_SCREENS <= policy.classifier.last.judge(fold_variants(part)[0])[0] < READER_ASKED
+    assert READER_SCREENS <= part_and_ngram_harm(policy, query)[1] < READER_ASKED
     assert decline_kind(query, policy._replace(reader=None)) is None
     assert decline_kind(query, policy) is not None
 
@@ -181,11 +194,11 @@ def test_under_the_ngrams_ask_bar_the_reader_only_declines_and_from_a_higher_bar
     # A learned legitimate question the reader finds over READER_DECLINES likely harmful, and the
     # n-grams under READER_ASKED: neither declined (READER_SCREENED_DECLINES) nor withheld (withholding
     # and doubting ask the reader from READER_ASKED only).
-    from factcheck.safety import READER_SCREENED_DECLINES, examined_parts, fold_variants
+    from factcheck.safety import READER_SCREENED_DECLINES
 
     query = "if u delet pics can polise stil get them bak my cuzin says no"
-    (part,) = examined_parts(query)
-    assert READER_SCREENS <= policy.classifier.last.judge(fold_variants(part)[0])[0] < READER_ASKED
+    part, ngram_harm = part_and_ngram_harm(policy, query)
+    assert READER_SCREENS <= ngram_harm < READER_ASKED
     assert READER_DECLINES <= Reader.load(DATA).harm(part) < READER_SCREENED_DECLINES
     assert decline_kind(query, policy) is None
     assert not withheld(query, policy)
@@ -319,13 +332,11 @@ def test_a_sure_answer_never_loads_the_reader(engine, monkeypatch) -> None:  # t
 
 
 def test_a_query_both_models_find_harmful_is_declined_under_the_readers_own_bar(policy) -> None:  # type: ignore[no-untyped-def]
-    from factcheck.safety import READER_AGREES, READER_AGREES_NGRAMS, examined_parts, fold_variants
+    from factcheck.safety import READER_AGREES, READER_AGREES_NGRAMS
 
-    query = READER_CATCHES[-1]
-    (part,) = examined_parts(query)
-    reader = Reader.load(DATA)
-    assert READER_AGREES <= reader.harm(part) < READER_DECLINES
-    assert policy.classifier.last.judge(fold_variants(part)[0])[0] >= READER_AGREES_NGRAMS
+    part, ngram_harm = part_and_ngram_harm(policy, READER_CATCHES[-1])
+    assert READER_AGREES <= Reader.load(DATA).harm(part) < READER_DECLINES
+    assert ngram_harm >= READER_AGREES_NGRAMS
 
 
 def test_the_reader_does_not_judge_someone_elses_false_report(policy) -> None:  # type: ignore[no-untyped-def]
