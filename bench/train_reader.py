@@ -23,8 +23,8 @@ Texts: the `harmful` and `legitimate` lists of the safety training sets the n-gr
 learns from (bench/train_safety.py's HARMFUL_SETS and LEGIT_SETS), every phrasing in
 data/claims.yaml, the matching tuning sets' questions (all legitimate) and the everyday
 questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
-(safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml. safety_train32 and
-safety_train34 (the validation sets of stops 30 and 31) and every holdout are never read.
+(safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml. safety_train32, 34, 36
+and 37 (the validation sets of stops 30 to 32) and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
@@ -78,7 +78,7 @@ ENTRY_VALIDATION = ("questions_blind13.yaml",)
 # sets written since (stop 29: train26-28 chose earlier bars, train29/31 were written for it; stop 30:
 # train30 chose stop 29's reader, train33 was written for this one; stop 31: train35, legitimate
 # questions with alarming words and a first-person clause).
-# safety_train32 and safety_train34 are the safety reader's validation sets: never learned.
+# safety_train32, 34, 36 and 37 are the safety reader's validation sets: never learned.
 VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, *range(20, 32), 33, 35))
 VALIDATION_EVERYDAY = ("safety_legit_everyday2.yaml",)
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
