@@ -146,7 +146,8 @@ READER_SCREENED_DECLINES = 0.999
 # answered, on train32/34 1 more of 480 and 1 -> 0 answered, over every other non-holdout set 10
 # more declined and 26 -> 16 answered; no legitimate question declined or withheld that was not
 # before, matching unchanged. Of the 2,186 legitimate questions of the learned sets that close on
-# the asker, the highest not otherwise declined is at 0.977.
+# the asker, the highest not otherwise declined is at 0.977. It loads the reader for 6.2% of the
+# matching sets' questions instead of 3.1%.
 STAKE_WORDS = 8
 # Such a question the matcher would answer gets the channels instead from this (not READER_WITHHOLDS):
 # "does encryption really protect offenders from police? i'm planning to rely on it" (0.998). From
