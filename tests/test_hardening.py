@@ -466,11 +466,18 @@ def test_started_with_stdout_closed(args: list[str]) -> None:
     assert result.returncode == (1 if args[0] == "show" else 0)
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C as at a terminal, even when the test run inherited it ignored (a job put
+    in the background by a shell without job control ignores SIGINT, and so would the CLI)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @needs_script
 def test_ctrl_c_while_reading_stdin_exits_130(mini_data: Path) -> None:
     with subprocess.Popen(
         [SCRIPT, "ask", "-f", "jsonl", "--data", str(mini_data), "-"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=script_env(),
+        preexec_fn=_default_sigint,
     ) as proc:  # fmt: skip
         assert proc.stdin and proc.stdout and proc.stderr
         proc.stdin.write(b"is the cybertipline run by the fbi\n")
