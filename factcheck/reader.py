@@ -39,7 +39,17 @@ from factcheck.errors import FactcheckError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["BIN_NAME", "ENTRY_STEM", "HARMFUL", "META_NAME", "SAFETY_STEM", "Reader", "ReaderError", "load_once"]
+__all__ = [
+    "BIN_NAME",
+    "ENTRY_STEM",
+    "HARMFUL",
+    "HELP",
+    "META_NAME",
+    "SAFETY_STEM",
+    "Reader",
+    "ReaderError",
+    "load_once",
+]
 
 SAFETY_STEM = "reader_model"  # the safety check's reader: classes none, harmful, help
 ENTRY_STEM = "entry_model"  # the matcher's: one class per entry of the bundled data, and none
@@ -50,6 +60,7 @@ ALIGN = 64
 MAX_TOKENS = 256  # [CLS] + 254 + [SEP], as in training
 _EPS = 1e-12  # BERT's LayerNorm epsilon
 HARMFUL = "harmful"  # the class that declines; the others are "none" (legitimate) and "help"
+HELP = "help"  # asking for help with one's own thoughts
 
 
 class ReaderError(FactcheckError):
