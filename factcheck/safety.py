@@ -405,11 +405,7 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read
     meant = cache(meaning)  # each text embedded once, however many stages ask
     rule = _first_rule(readings, policy)
     if rule is not None and not _overruled(rule, readings, policy, meant):
-        if (
-            rule.kind == "help"
-            or _reads_as_help(readings, policy, meant)
-            or (read and _reader_reads_help(parts, readings, policy))
-        ):
+        if rule.kind == "help" or _asks_for_help(parts, readings, policy, meant, read):
             return "help"
         if read and _reader_clears(parts, readings, policy, RULE_CLEARS, RULE_CLEARS_NGRAMS):
             return None
@@ -424,9 +420,7 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read
         kind = rule.kind if kind is not None and rule is not None else kind  # the rule tells the kind better
     if kind is None or kind == "help":
         return kind
-    if _reads_as_help(readings, policy, meant) or (read and _reader_reads_help(parts, readings, policy)):
-        return "help"
-    return kind
+    return "help" if _asks_for_help(parts, readings, policy, meant, read) else kind
 
 
 def _reader_clears(
@@ -503,6 +497,18 @@ def _reads_as_help(readings: list[list[str]], policy: SafetyPolicy, meant: Calla
     model = policy.classifier.last
     # The n-grams alone reading another kind, the word vectors stay unloaded.
     return all(model.judge(text)[1] == "help" and _reads_help(text, policy.classifier, meant) for text in texts)
+
+
+def _asks_for_help(
+    parts: list[str],
+    readings: list[list[str]],
+    policy: SafetyPolicy,
+    meant: Callable[[str], Sequence[float]],
+    read: bool,
+) -> bool:
+    """Whether a declined query asks for help with one's own thoughts: to the classifier
+    (HELP_OFFERED), or, when the reader may be asked (`read`), to the reader (READER_HELPS)."""
+    return _reads_as_help(readings, policy, meant) or (read and _reader_reads_help(parts, readings, policy))
 
 
 def _reader_reads_help(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> bool:
