@@ -64,7 +64,8 @@ SAFETY_SETS = (
     "safety_blind_holdout10.yaml", "safety_train29.yaml", "safety_train30.yaml", "safety_train31.yaml",
     "safety_blind_holdout11.yaml", "safety_train32.yaml", "safety_train33.yaml", "safety_blind_holdout12.yaml",
     "safety_train34.yaml", "safety_train35.yaml", "safety_blind_holdout13.yaml", "safety_train36.yaml",
-    "safety_train37.yaml", "safety_blind_holdout14.yaml",
+    "safety_train37.yaml", "safety_blind_holdout14.yaml", "safety_train38.yaml", "safety_train39.yaml",
+    "safety_blind_holdout15.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
