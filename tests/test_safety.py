@@ -1277,7 +1277,10 @@ def test_an_unanswered_request_for_help_with_ones_own_thoughts_sees_the_help_lin
     bundled_engine: Engine, query: str, first: str
 ) -> None:
     answer = bundled_engine.ask(query)
-    assert answer.status == "no_match"
+    # "help" when the reader reads the question as a request for help with one's own thoughts
+    # (wants_help, stop 33: "stop it now ireland"): the help answer, with the same lines.
+    assert answer.status in ("no_match", "help")
+    assert (answer.status == "help") <= (first == "help")  # a reporter is never told to seek help
     assert answer.resources[0].purpose == first
     assert {r.purpose for r in answer.resources} == {"report", "help"}  # both, whichever comes first
 
