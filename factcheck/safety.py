@@ -533,8 +533,12 @@ def _reader_reads_help(parts: list[str], readings: list[list[str]], policy: Safe
     READER_HELPS sure a request for help with one's own thoughts."""
     if policy.reader is None or _read_texts(readings) is None:
         return False
-    reader = load_once(policy.reader)
-    return all(reader.probabilities(part).get(HELP, 0.0) >= READER_HELPS for part in parts)
+    return all(_reader_finds_help(part, policy) for part in parts)
+
+
+def _reader_finds_help(part: str, policy: SafetyPolicy) -> bool:
+    """The reader's help class, at least READER_HELPS sure, for one part (the reader is loaded)."""
+    return policy.reader is not None and load_once(policy.reader).probabilities(part).get(HELP, 0.0) >= READER_HELPS
 
 
 def _read_texts(readings: list[list[str]]) -> list[str] | None:
@@ -662,7 +666,7 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         text = fold(part)
         if not _classifier_may_read(text, policy) or policy.classifier.judge(text)[0] < SECOND_GATE:
             continue
-        if _reads_help(text, policy.classifier, meaning) or _reader_reads_help([part], [[text]], policy):
+        if _reads_help(text, policy.classifier, meaning) or _reader_finds_help(part, policy):
             return True
     return False
 
