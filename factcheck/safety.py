@@ -368,6 +368,7 @@ class SafetyPolicy(NamedTuple):
     rules_despite: tuple[LazyPattern, ...] = ()  # ...unless the asker wants to do or avoid the same
     reader: Path | None = None  # the directory of the third stage's model files (factcheck/reader.py)
     reader_unless: tuple[LazyPattern, ...] = ()  # frames the reader does not judge
+    rules_stand: tuple[LazyPattern, ...] = ()  # the asker's own admission: a rule's decline stands
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -418,10 +419,15 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read
     readings = [fold_variants(part) for part in parts]
     meant = cache(meaning)  # each text embedded once, however many stages ask
     rule = _first_rule(readings, policy)
-    if rule is not None and not _overruled(rule, readings, policy, meant):
+    # The asker says they hold the material or are in contact with a child: the models, which
+    # read such a statement beside an ordinary question as that question, neither overrule nor
+    # clear the rule (stop 34: "my hard drive has csam on it. how do forensic investigators
+    # recover deleted files?" was cleared by the reader at 0.0002).
+    stands = rule is not None and _admits(readings, policy)
+    if rule is not None and (stands or not _overruled(rule, readings, policy, meant)):
         if rule.kind == "help" or _asks_for_help(parts, readings, policy, meant, read):
             return "help"
-        if read and _reader_clears(parts, readings, policy, RULE_CLEARS, RULE_CLEARS_NGRAMS):
+        if read and not stands and _reader_clears(parts, readings, policy, RULE_CLEARS, RULE_CLEARS_NGRAMS):
             return None
         return rule.kind
     # A rule the classifier overrules leaves the query to the reader, as if no rule had matched
@@ -436,6 +442,11 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read
     if kind is None or kind == "help":
         return kind
     return "help" if _asks_for_help(parts, readings, policy, meant, read) else kind
+
+
+def _admits(readings: list[list[str]], policy: SafetyPolicy) -> bool:
+    """Whether some part of the query is the asker's own admission (`rules_stand`)."""
+    return any(p.search(variants[0]) for variants in readings for p in policy.rules_stand)
 
 
 def _reader_clears(
