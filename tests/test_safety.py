@@ -1817,7 +1817,8 @@ NOT_SHOPPING = [
 def test_shopping_for_childrens_goods_is_not_declined(policy: SafetyPolicy, query: str) -> None:
     assert any(p.search(fold(query)) for p in policy.exceptions)
     assert not seeks_harm(query, policy)
-    assert seeks_harm(query, policy._replace(exceptions=policy.exceptions[:1]))  # the models alone decline it
+    others = tuple(p for p in policy.exceptions if not p.search(fold(query)))
+    assert seeks_harm(query, policy._replace(exceptions=others))  # the models alone decline it
 
 
 @pytest.mark.parametrize("query", NOT_SHOPPING)
