@@ -169,6 +169,9 @@ STAKE_WITHHOLDS = 0.95
 # should i avoid so i don't identify the child": 0.9996 to the reader).
 _STAKE_BOUNDARY = re.compile(r"[?.!,;:]+\s+|\s+-+\s+|\s+(?:but|bc|because|cause|cuz|coz|since)\s+")
 _ASKER = re.compile(r"\b(?:i|im|ive|me|my|mine|myself)\b")  # not "ill", "id": words too
+# ...or a clause whose subject, the asker, goes unsaid (stop 36, safety_train44: "how do online
+# predators pick a username kids trust, need a good one": n-grams 0.10, reader 0.9997).
+_UNSAID_ASKER = re.compile(r"\s*(?:need|needing|thinking (?:of|about)|planning|want|wanna|gonna|trying|hoping|going to)\b")
 STAKE_CHARS = 400  # the end of the part is enough to find its last clause
 # Or when both are sure: the last n-gram model from READER_AGREES_NGRAMS and the reader from
 # READER_AGREES (stop 28, chosen on safety_train27/28, which neither model learned: 10 more of their
@@ -493,12 +496,15 @@ def _reader_kind(
 
 def closes_on_asker(part: str) -> bool:
     """Whether a question ends with a short clause about the asker ("...? mine are private",
-    "..., i use a few", "... because i took some myself"): at most STAKE_WORDS words, with a word
-    of the first person, after four words or more."""
+    "..., i use a few", "... because i took some myself", "...? need a good one"): at most
+    STAKE_WORDS words, with a word of the first person or starting as one whose subject goes
+    unsaid, after four words or more."""
     pieces = _STAKE_BOUNDARY.split(part[-STAKE_CHARS:].lower().rstrip("?.! \t\n"))
     if len(pieces) < 2 or len(pieces[-1].split()) > STAKE_WORDS:
         return False
-    return sum(len(piece.split()) for piece in pieces[:-1]) >= 4 and _ASKER.search(pieces[-1]) is not None
+    last = pieces[-1]
+    asker = _ASKER.search(last) is not None or _UNSAID_ASKER.match(last) is not None
+    return sum(len(piece.split()) for piece in pieces[:-1]) >= 4 and asker
 
 
 def _reader_harm(
@@ -675,11 +681,22 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         return False
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_may_read(text, policy) or policy.classifier.judge(text)[0] < SECOND_GATE:
+        if not _classifier_may_read(text, policy) or not _may_seek_help(text, policy.classifier):
             continue
         if _reads_help(text, policy.classifier, meaning) or _reader_finds_help(part, policy):
             return True
     return False
+
+
+def _may_seek_help(text: str, classifier: SafetyClassifier) -> bool:
+    """Whether the first model finds a folded text at least SECOND_GATE likely harmful, or the last
+    one finds it that likely a request for help (stop 36: "deleted everything but the urge keeps
+    coming back. what actually works" is 0.27 to the first, 0.98 help to the last and 0.9997 to
+    the reader, and got "no confident match")."""
+    if classifier.judge(text)[0] >= SECOND_GATE:
+        return True
+    harm, kind = classifier.last.judge(text)
+    return kind == "help" and harm >= SECOND_GATE
 
 
 def _in_safe_frame(
