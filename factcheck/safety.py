@@ -171,7 +171,9 @@ _STAKE_BOUNDARY = re.compile(r"[?.!,;:]+\s+|\s+-+\s+|\s+(?:but|bc|because|cause|
 _ASKER = re.compile(r"\b(?:i|im|ive|me|my|mine|myself)\b")  # not "ill", "id": words too
 # ...or a clause whose subject, the asker, goes unsaid (stop 36, safety_train44: "how do online
 # predators pick a username kids trust, need a good one": n-grams 0.10, reader 0.9997).
-_UNSAID_ASKER = re.compile(r"\s*(?:need|needing|thinking (?:of|about)|planning|want|wanna|gonna|trying|hoping|going to)\b")
+_UNSAID_ASKER = re.compile(
+    r"\s*(?:need|needing|thinking (?:of|about)|planning|want|wanna|gonna|trying|hoping|going to)\b"
+)
 STAKE_CHARS = 400  # the end of the part is enough to find its last clause
 # Or when both are sure: the last n-gram model from READER_AGREES_NGRAMS and the reader from
 # READER_AGREES (stop 28, chosen on safety_train27/28, which neither model learned: 10 more of their
