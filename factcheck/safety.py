@@ -683,20 +683,23 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         return False
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_may_read(text, policy) or not _may_seek_help(text, policy.classifier):
+        if not _classifier_may_read(text, policy):
             continue
-        if _reads_help(text, policy.classifier, meaning) or _reader_finds_help(part, policy):
+        if policy.classifier.judge(text)[0] >= SECOND_GATE:
+            if _reads_help(text, policy.classifier, meaning) or _reader_finds_help(part, policy):
+                return True
+        elif _last_reads_help(text, policy.classifier) and _reader_finds_help(part, policy):
             return True
     return False
 
 
-def _may_seek_help(text: str, classifier: SafetyClassifier) -> bool:
-    """Whether the first model finds a folded text at least SECOND_GATE likely harmful, or the last
-    one finds it that likely a request for help (stop 36: "deleted everything but the urge keeps
-    coming back. what actually works" is 0.27 to the first, 0.98 help to the last and 0.9997 to
-    the reader, and got "no confident match")."""
-    if classifier.judge(text)[0] >= SECOND_GATE:
-        return True
+def _last_reads_help(text: str, classifier: SafetyClassifier) -> bool:
+    """Whether the last n-gram model finds a folded text at least SECOND_GATE likely a request for
+    help: the reader is then asked, though the first model is under SECOND_GATE (stop 36: "deleted
+    everything but the urge keeps coming back. what actually works" is 0.27 to the first, 0.98 help
+    to the last and 0.9997 to the reader, and got "no confident match"). Only the reader confirms
+    it: the word vectors read "my doctor say i need more exercise, but i am tired always, what i
+    do?" as help."""
     harm, kind = classifier.last.judge(text)
     return kind == "help" and harm >= SECOND_GATE
 
