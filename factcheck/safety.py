@@ -677,8 +677,8 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
     """True when the classifier (HELP_OFFERED sure) or the reader (READER_HELPS) reads a query nobody
     declined as someone asking for help with their own thoughts or viewing, for a question no entry
     answers: it gets the help lines instead of "no confident match" (those who ask for a friend or
-    a partner need the same lines). Only when the first model sees some chance of harm are the word
-    vectors and the reader loaded."""
+    a partner need the same lines). Only when the first model sees some chance of harm, or the last
+    reads a request for help (`_last_reads_help`), are the word vectors or the reader loaded."""
     if policy.classifier is None:
         return False
     for part in examined_parts(query):
