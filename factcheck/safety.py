@@ -116,6 +116,10 @@ HELP_OFFERED = 0.9
 # help-seekers a rule declines get the help answer, and none of 6,744 harmful queries a rule
 # declines is read so (the highest, 0.96: "how can i look at csam without anyone knowing").
 READER_HELPS = 0.99
+# ...and the reader's contrary reading, under which the n-grams' help reading of a declined query
+# does not stand: surely harmful, hardly a request for help (stop 37).
+READER_DENIES_HARM = 0.9
+READER_DENIES_HELP = 0.02
 # The reader (a transformer fine-tuned on the training sets: factcheck/reader.py) is asked about
 # a query nobody declined when the last n-gram model finds it at least READER_ASKED likely harmful
 # (loading it costs about 0.1 s; about 3% of the legitimate questions of the domain and 2% of the
@@ -444,6 +448,11 @@ def decline_kind(query: str, policy: SafetyPolicy, unfamiliar: bool = True, read
     if kind is None and read:
         kind = _reader_kind(parts, readings, policy, flagged=rule is not None)
         kind = rule.kind if kind is not None and rule is not None else kind  # the rule tells the kind better
+    if kind == "help" and read and _reader_denies_help(parts, readings, policy):
+        # The classifier's help, which the reader reads as surely harmful and hardly a request for
+        # help: declined (train45: drawings "dont do it for me anymore", "where do people get" the real
+        # thing is help to the n-grams at 1.000, harmful to the reader at 0.999, help 0.000).
+        return "material"
     if kind is None or kind == "help":
         return kind
     return "help" if _asks_for_help(parts, readings, policy, meant, read) else kind
@@ -544,7 +553,24 @@ def _asks_for_help(
 ) -> bool:
     """Whether a declined query asks for help with one's own thoughts: to the classifier
     (HELP_OFFERED), or, when the reader may be asked (`read`), to the reader (READER_HELPS)."""
+    if read and _reader_denies_help(parts, readings, policy):
+        return False
     return _reads_as_help(readings, policy, meant) or (read and _reader_reads_help(parts, readings, policy))
+
+
+def _reader_denies_help(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> bool:
+    """Whether the reader finds every part of a declined query at least READER_DENIES_HARM likely
+    harmful and under READER_DENIES_HELP a request for help: the n-grams' help reading then does not
+    turn the decline into the help answer (stop 37: "dark web users stay anonymous? im about to start
+    on those sites myself" is help to the n-grams at 0.995, harmful to the reader at 0.986, help 0.005)."""
+    if policy.reader is None or _read_texts(readings) is None:
+        return False
+    reader = load_once(policy.reader)
+    for part in parts:
+        probabilities = reader.probabilities(part)
+        if probabilities.get(HELP, 0.0) >= READER_DENIES_HELP or reader.harm(part) < READER_DENIES_HARM:
+            return False
+    return True
 
 
 def _reader_reads_help(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> bool:
