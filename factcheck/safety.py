@@ -563,8 +563,9 @@ def _reader_denies_help(parts: list[str], readings: list[list[str]], policy: Saf
     harmful and under READER_DENIES_HELP a request for help: the n-grams' help reading then does not
     turn the decline into the help answer (stop 37: "dark web users stay anonymous? im about to start
     on those sites myself" is help to the n-grams at 0.995, harmful to the reader at 0.986, help 0.005)."""
-    if policy.reader is None or _read_texts(readings) is None:
-        return False
+    texts = _read_texts(readings)
+    if policy.reader is None or texts is None or min(len(text.split()) for text in texts) < RULE_OVERRULED_WORDS:
+        return False  # a few words: "ps aux grep kill" is 0.9 harmful to the reader
     reader = load_once(policy.reader)
     for part in parts:
         probabilities = reader.probabilities(part)
