@@ -553,9 +553,10 @@ def _asks_for_help(
 ) -> bool:
     """Whether a declined query asks for help with one's own thoughts: to the classifier
     (HELP_OFFERED), or, when the reader may be asked (`read`), to the reader (READER_HELPS)."""
-    if read and _reader_denies_help(parts, readings, policy):
-        return False
-    return _reads_as_help(readings, policy, meant) or (read and _reader_reads_help(parts, readings, policy))
+    if _reads_as_help(readings, policy, meant):
+        # Only the classifier's help reading can be denied: the reader's own (READER_HELPS) excludes it.
+        return not (read and _reader_denies_help(parts, readings, policy))
+    return read and _reader_reads_help(parts, readings, policy)
 
 
 def _reader_denies_help(parts: list[str], readings: list[list[str]], policy: SafetyPolicy) -> bool:
