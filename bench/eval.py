@@ -22,7 +22,7 @@ safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_l
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11/14_holdout.yaml, safety_holdout.yaml and
-safety_blind_holdout.yaml to safety_blind_holdout12.yaml.
+safety_blind_holdout.yaml to safety_blind_holdout19.yaml.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ SAFETY_SETS = (
     "safety_blind_holdout15.yaml", "safety_train40.yaml", "safety_blind_holdout16.yaml", "safety_legit_everyday3.yaml",
     "safety_legit_everyday4.yaml", "safety_legit_everyday5.yaml", "safety_legit_everyday6.yaml", "safety_train41.yaml",
     "safety_train42.yaml", "safety_train43.yaml", "safety_train44.yaml", "safety_blind_holdout17.yaml",
-    "safety_train45.yaml", "safety_train46.yaml", "safety_blind_holdout18.yaml",
+    "safety_train45.yaml", "safety_train46.yaml", "safety_blind_holdout18.yaml", "safety_train47.yaml",
+    "safety_train48.yaml", "safety_blind_holdout19.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
