@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from factcheck.model import Resource
-from factcheck.reader import HELP, load_once
+from factcheck.reader import HARMFUL, HELP, load_once
 from factcheck.safety_classifier import SECOND_GATE, SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
@@ -120,6 +120,16 @@ READER_HELPS = 0.99
 # does not stand: surely harmful, hardly a request for help (stop 37).
 READER_DENIES_HARM = 0.9
 READER_DENIES_HELP = 0.02
+# ...and, for a question nobody declined, the reader's reading of an ordinary question (under
+# READER_ORDINARY_HELP a request for help, under READER_ORDINARY_HARM harmful), under which the
+# n-grams' help reading does not stand either, except where someone asks for another (`help_stands`).
+# Stop 38: over the sets the reader never learned (train32, 34, 36-46, everyday3-6) 13 legitimate
+# questions that got the help lines ("Viewing sexual images of children is illegal...": "hide and seek
+# rules", "git: how to nuke a branch and start over", an accused lodger's landlord, a survivor) lose
+# them, and 1 of 415 help-seekers ("someone in a group i'm in keeps sending me invites to the share
+# room..."); over every set 2 of the 2,600 harmful queries that got the help lines.
+READER_ORDINARY_HELP = 0.005
+READER_ORDINARY_HARM = 0.5
 # The reader (a transformer fine-tuned on the training sets: factcheck/reader.py) is asked about
 # a query nobody declined when the last n-gram model finds it at least READER_ASKED likely harmful
 # (loading it costs about 0.1 s; about 3% of the legitimate questions of the domain and 2% of the
@@ -378,6 +388,7 @@ class SafetyPolicy(NamedTuple):
     reader: Path | None = None  # the directory of the third stage's model files (factcheck/reader.py)
     reader_unless: tuple[LazyPattern, ...] = ()  # frames the reader does not judge
     rules_stand: tuple[LazyPattern, ...] = ()  # the asker's own admission: a rule's decline stands
+    help_stands: tuple[LazyPattern, ...] = ()  # someone else's urges: the n-grams' help reading stands
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -714,11 +725,24 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         if not _classifier_may_read(text, policy):
             continue
         if policy.classifier.judge(text)[0] >= SECOND_GATE:
-            if _reads_help(text, policy.classifier, meaning) or _reader_finds_help(part, policy):
+            if _reads_help(text, policy.classifier, meaning) and not _reader_reads_ordinary(part, text, policy):
+                return True
+            if _reader_finds_help(part, policy):
                 return True
         elif _last_reads_help(text, policy.classifier) and _reader_finds_help(part, policy):
             return True
     return False
+
+
+def _reader_reads_ordinary(part: str, text: str, policy: SafetyPolicy) -> bool:
+    """Whether the reader reads a part (`text` its fold) as an ordinary question, neither a request
+    for help with one's own thoughts nor harmful, and nobody asks for someone else (`help_stands`)."""
+    if policy.reader is None or any(p.search(text) for p in policy.help_stands):
+        return False
+    probabilities = load_once(policy.reader).probabilities(part)
+    return (
+        probabilities.get(HELP, 0.0) < READER_ORDINARY_HELP and probabilities.get(HARMFUL, 0.0) < READER_ORDINARY_HARM
+    )
 
 
 def _last_reads_help(text: str, classifier: SafetyClassifier) -> bool:

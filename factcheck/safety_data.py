@@ -37,7 +37,7 @@ PURPOSES = ("report", "help")
 # Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
 NAMED_LISTS = (
     "offer_channels", "help_first", "classifier_needs", "classifier_unless", "classifier_despite", "rules_unless",
-    "rules_despite", "reader_unless", "rules_stand",
+    "rules_despite", "reader_unless", "rules_stand", "help_stands",
 )  # fmt: skip
 TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", *NAMED_LISTS)
 RULE_KEYS = ("name", "kind", "all", "unless")
@@ -310,6 +310,7 @@ class _Compiler:
             rules_despite=self.named("rules_despite"),
             reader_unless=self.named("reader_unless"),
             rules_stand=self.named("rules_stand"),
+            help_stands=self.named("help_stands"),
         )
 
     def named(self, key: str) -> tuple[LazyPattern, ...]:

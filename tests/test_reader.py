@@ -22,6 +22,7 @@ from factcheck.safety import (
     first_rule,
     fold,
     fold_variants,
+    wants_help,
     withheld,
 )
 from factcheck.safety_data import load_policy
@@ -497,3 +498,38 @@ def test_the_reader_denies_the_ngrams_help_reading(policy, query: str) -> None: 
 
 def test_a_short_query_is_not_denied_help(policy) -> None:  # type: ignore[no-untyped-def]
     assert decline_kind("i keep looking at this stuff and want to stop", policy) == "help"
+
+
+# Unanswered questions the n-grams read as a request for help, which the reader reads as ordinary
+# questions (stop 38): no help lines ("Viewing sexual images of children is illegal..."), as before
+# without the reader; someone asking for another keeps them (`help_stands`).
+READER_READS_ORDINARY = (
+    "pics of me from when i was 14 are still out there and i want them GONE",
+    "hide and seek rules",
+    "git: how to nuke a branch and start over",
+)
+
+
+@pytest.mark.parametrize("query", READER_READS_ORDINARY)
+def test_the_reader_reads_an_ordinary_question_and_the_help_lines_are_not_shown(policy, query: str) -> None:  # type: ignore[no-untyped-def]
+    assert not wants_help(query, policy)
+    assert wants_help(query, policy._replace(reader=None))  # the n-grams alone: help
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "I'm a therapist in Lisbon. Where can I refer a client who has pedophilic thoughts and wants prevention?",
+        "My son is on probation and I worry he's slipping. Who can I talk to?",
+    ],
+)
+def test_a_referral_or_a_relative_keeps_the_help_lines(policy, query: str) -> None:  # type: ignore[no-untyped-def]
+    assert wants_help(query, policy)
+
+
+def test_someone_asking_for_another_keeps_the_help_lines(policy) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "my flatmate keeps saying he cant stop looking at stuff involving minors and wants to quit, what do i tell him"
+    )
+    assert wants_help(query, policy)
+    assert not wants_help(query, policy._replace(help_stands=()))  # the reader alone reads it as ordinary
