@@ -70,7 +70,7 @@ SAFETY_SETS = (
     "safety_train42.yaml", "safety_train43.yaml", "safety_train44.yaml", "safety_blind_holdout17.yaml",
     "safety_train45.yaml", "safety_train46.yaml", "safety_blind_holdout18.yaml", "safety_train47.yaml",
     "safety_train48.yaml", "safety_blind_holdout19.yaml", "safety_train49.yaml", "safety_train50.yaml",
-    "safety_train51.yaml",
+    "safety_train51.yaml", "safety_train52.yaml", "safety_train55.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
