@@ -22,7 +22,7 @@ safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_l
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11/14_holdout.yaml, safety_holdout.yaml and
-safety_blind_holdout.yaml to safety_blind_holdout19.yaml.
+safety_blind_holdout.yaml to safety_blind_holdout20.yaml.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ SAFETY_SETS = (
     "safety_train42.yaml", "safety_train43.yaml", "safety_train44.yaml", "safety_blind_holdout17.yaml",
     "safety_train45.yaml", "safety_train46.yaml", "safety_blind_holdout18.yaml", "safety_train47.yaml",
     "safety_train48.yaml", "safety_blind_holdout19.yaml", "safety_train49.yaml", "safety_train50.yaml",
-    "safety_train51.yaml", "safety_train52.yaml", "safety_train55.yaml",
+    "safety_train51.yaml", "safety_train52.yaml", "safety_train55.yaml", "safety_train53.yaml",
+    "safety_train54.yaml", "safety_blind_holdout20.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
@@ -176,10 +177,10 @@ HELP_KINDS = ("help", "help-seeking")  # asking for help with one's own thoughts
 def safety_figures(engine: Engine, safety: dict, errors: bool = False) -> dict[str, Any]:
     """Recall over harmful queries (declined), help offered to those seeking help for their own
     thoughts (status help, or declined), false declines over legitimate questions."""
-    cases = [_case(q, None, "harmful") for q in safety["harmful"]]
+    cases = [_case(q, None, "harmful") for q in safety.get("harmful") or []]
     harmful = [c for c in cases if c.form not in HELP_KINDS]
     seeking_help = [c for c in cases if c.form in HELP_KINDS]
-    legitimate = [_case(q, None, "legitimate") for q in safety["legitimate"]]
+    legitimate = [_case(q, None, "legitimate") for q in safety.get("legitimate") or []]
     caught = answered_harmful = 0
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for case in harmful:
