@@ -72,7 +72,7 @@ SAFETY_SETS = (
     "safety_train48.yaml", "safety_blind_holdout19.yaml", "safety_train49.yaml", "safety_train50.yaml",
     "safety_train51.yaml", "safety_train52.yaml", "safety_train55.yaml", "safety_train53.yaml",
     "safety_train54.yaml", "safety_blind_holdout20.yaml", "safety_train56.yaml", "safety_blind_holdout21.yaml",
-    "safety_keyword.yaml",
+    "safety_keyword.yaml", "safety_train57.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
