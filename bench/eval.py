@@ -22,7 +22,7 @@ safety_help_report.yaml, and (legitimate only) safety_legit_long*.yaml, safety_l
 safety_legit_casual.yaml, safety_legit_everyday*.yaml (everyday questions outside the subject, stop 26).
 Holdout sets (never tuned on): every file whose name contains "holdout": questions_holdout.yaml,
 questions_blind_holdout.yaml, questions_blind3/4/6/8/10/11/14_holdout.yaml, safety_holdout.yaml and
-safety_blind_holdout.yaml to safety_blind_holdout21.yaml.
+safety_blind_holdout.yaml to safety_blind_holdout22.yaml.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ SAFETY_SETS = (
     "safety_train48.yaml", "safety_blind_holdout19.yaml", "safety_train49.yaml", "safety_train50.yaml",
     "safety_train51.yaml", "safety_train52.yaml", "safety_train55.yaml", "safety_train53.yaml",
     "safety_train54.yaml", "safety_blind_holdout20.yaml", "safety_train56.yaml", "safety_blind_holdout21.yaml",
-    "safety_keyword.yaml", "safety_train57.yaml",
+    "safety_keyword.yaml", "safety_train57.yaml", "safety_train58.yaml", "safety_train59.yaml",
+    "safety_blind_holdout22.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
