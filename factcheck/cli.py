@@ -363,6 +363,8 @@ def _emit_answer(engine: "Engine", answer: "Answer", fmt: AskFormat, color: Colo
             sys.stdout.write(views.declined_markdown(answer))
         else:
             sys.stdout.write(views.no_match_markdown(answer))
+        if answer.status not in ("declined", "help") and answer.resources:
+            sys.stdout.write(views.channels_markdown(answer.resources))
         return
     from factcheck.render import show_answer
 

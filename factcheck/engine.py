@@ -35,6 +35,7 @@ from factcheck.safety import (
     channels_for,
     decline_kind,
     doubted,
+    in_situation,
     seeks_channels,
     wants_help,
     withheld,
@@ -48,6 +49,8 @@ if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
     from factcheck.reader import Reader
 
 
+# The entries that are themselves the way to report or get help: an answer from one needs no channels beside it.
+CHANNEL_ENTRIES = frozenset({"how-to-report", "survivor-support", "prevention-parents"})
 # A question of more parts than this is a story with a question in it, not several questions:
 # no per-part ranking (it would double the time of a long question).
 MAX_NOTICE_PARTS = 3
@@ -172,8 +175,13 @@ class Engine:
         if entry is None and withhold and wants_help(query, self.policy):
             # Asking for help in words no entry answers ("relapsed again last night"): the help lines.
             return self._refused(query, "help")
-        # Someone trying to report or get help always leaves with the channels.
-        offer = entry is None and seeks_channels(query, self.policy)
+        # Someone trying to report or get help always leaves with the channels: beside the entry that
+        # answers them when they are in the situation (an entry about the CyberTipline's figures does not
+        # tell a parent whose child was sent a photo where to go), else whenever they seek them.
+        if entry is None:
+            offer = seeks_channels(query, self.policy)
+        else:
+            offer = entry.id not in CHANNEL_ENTRIES and in_situation(query, self.policy)
         found = self._other_part(query, entry.id) if entry and notices else (None, None, None)
         answered_part, other_part, other_id = found
         return Answer(

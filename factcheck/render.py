@@ -249,7 +249,8 @@ def resources_view(console: Console, resources: Sequence[Resource]) -> None:
 
 
 def channels_view(console: Console, resources: Sequence[Resource]) -> None:
-    """For an unanswered question that seeks to report or get help: the channels themselves."""
+    """For a question that seeks to report or get help: the channels themselves (after its entry, when one
+    answers it)."""
     console.print()
     _print(console, Text("If you want to report abuse material or get help, these channels can:", style="bold"))
     resources_view(console, resources)
@@ -268,6 +269,8 @@ def show_answer(answer: Answer, catalog: Catalog, color: str, batch: bool = Fals
     console = make_console(color)
     if answer.status == "answered":
         answer_view(console, answer, catalog)
+        if answer.resources:  # the asker is in the situation the channels are for: them too, after the entry
+            channels_view(console, answer.resources)
     elif answer.status in ("declined", "help"):  # the message, then the channels
         declined_view(console, answer, answer.resources)
     else:  # a miss is a normal outcome: explained on stderr unless answering a batch

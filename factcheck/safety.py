@@ -386,6 +386,7 @@ class SafetyPolicy(NamedTuple):
     resources: tuple[Resource, ...]
     messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
     offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
+    answer_channels: tuple[LazyPattern, ...] = ()  # ...and an answered one, beside its entry
     help_first: tuple[LazyPattern, ...] = ()  # ...with the help lines first when it matches one of these
     classifier: SafetyClassifier | None = None  # the second stage, for what the rules miss
     classifier_needs: tuple[LazyPattern, ...] = ()  # the classifier judges only text matching one of these
@@ -423,6 +424,15 @@ def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
     """True when the question seeks to report something or to get help (it is shown the channels)."""
     text = fold(query[:HEAD_CHARS])
     return any(p.search(text) for p in policy.offer_channels)
+
+
+def in_situation(query: str, policy: SafetyPolicy) -> bool:
+    """True when the asker is in the situation the channels are for (`answer_channels`: they found or
+    were sent something, their child was contacted, their own images circulate, they want to report):
+    such a question gets the channels beside whatever entry answers it. Narrower than seeks_channels,
+    whose "report" alone would add them to most questions about the CyberTipline's figures."""
+    text = fold(query[:HEAD_CHARS])
+    return any(p.search(text) for p in policy.answer_channels)
 
 
 def channels_for(query: str, policy: SafetyPolicy) -> tuple[Resource, ...]:

@@ -36,8 +36,8 @@ CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 PURPOSES = ("report", "help")
 # Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
 NAMED_LISTS = (
-    "offer_channels", "help_first", "classifier_needs", "classifier_unless", "classifier_despite", "rules_unless",
-    "rules_despite", "reader_unless", "rules_stand", "help_stands",
+    "offer_channels", "answer_channels", "help_first", "classifier_needs", "classifier_unless", "classifier_despite",
+    "rules_unless", "rules_despite", "reader_unless", "rules_stand", "help_stands",
 )  # fmt: skip
 TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", *NAMED_LISTS)
 RULE_KEYS = ("name", "kind", "all", "unless")
@@ -302,6 +302,7 @@ class _Compiler:
             messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
             offer_channels=self.named("offer_channels"),
+            answer_channels=self.named("answer_channels"),
             help_first=self.named("help_first"),
             classifier_needs=self.named("classifier_needs"),
             classifier_unless=self.named("classifier_unless"),

@@ -201,9 +201,13 @@ def digest_markdown(entries: Sequence[Entry], catalog: Catalog) -> str:
 
 def declined_markdown(answer: Answer) -> str:
     """A declined answer as markdown: the message, then the channels."""
-    lines = [md_escape(answer.safety_message or ""), ""]
-    lines += [f"- {md_escape(r.where)}: {md_escape(r.name)}: {md_escape(r.contact)}" for r in answer.resources]
-    return "\n".join(lines) + "\n\n"
+    return md_escape(answer.safety_message or "") + "\n\n" + channels_markdown(answer.resources)
+
+
+def channels_markdown(resources: Sequence[Resource]) -> str:
+    """The channels as a markdown list (after a decline, a miss or an answer that sought them)."""
+    lines = [f"- {md_escape(r.where)}: {md_escape(r.name)}: {md_escape(r.contact)}" for r in resources]
+    return "\n".join(lines) + "\n\n" if lines else ""
 
 
 def no_match_markdown(answer: Answer) -> str:

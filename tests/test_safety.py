@@ -1538,7 +1538,37 @@ def test_cli_batch_declines_only_the_harmful_line(data_file: Path) -> None:
 
 # --- the other side of safety: someone trying to report or get help leaves with the channels ---
 
+
+def test_cli_shows_the_channels_after_an_answer_when_the_asker_is_in_the_situation(data_file: Path) -> None:
+    # stop 42: a parent whose child is being messaged, answered by the IP entry, also sees where to report
+    runner = CliRunner()
+    query = "someone keeps messaging my daughter, will police trace every IP address he uses?"
+    plain = "will police trace every IP address?"
+    for args, situation in (([query], True), ([plain], False)):
+        answer = json.loads(runner.invoke(app, ["ask", "--json", "--data", str(data_file), *args]).stdout)
+        assert answer["id"] == "police-trace-every-ip"
+        assert bool(answer["resources"]) is situation
+    for fmt in ("text", "markdown"):
+        flags = ["--color", "never"] if fmt == "text" else ["--format", "markdown"]
+        result = runner.invoke(app, ["ask", *flags, "--data", str(data_file), query])
+        assert result.exit_code == 0
+        assert "Fixture answer" in result.stdout or "Fixture claim" in result.stdout
+        assert "report.cybertip.org" in result.stdout
+        assert result.stdout.index("report.cybertip.org") > result.stdout.index("Fixture")
+
 SEEKING_CHANNELS = [
+    # stop 42 (train56-59): "reports", a child in danger now, who to tell, where else to go, a warning sign,
+    # a parent's child shown something, a survivor identified from photos; answered by another entry but
+    # in the situation (a link in a group chat)
+    "I live in Canada, not the US. Who takes reports of illegal images of kids here?",
+    "child in danger right now who to call",
+    "coworker screen show something like abuse picture, who i tell?",
+    "I flagged a profile to the platform a week ago and nothing happened. It's still up. Is there somewhere else I "
+    "should go?",
+    "Is a relative who insists on being alone with my kid a warning sign?",
+    "son 10 was showed bad video by older boy on bus phone, do i tell the school or police?",
+    "How did police identify me as a victim from photos?",
+    "Someone posted a link in a group chat I'm in. It looks like illegal content involving kids. What do I do?",
     # stop 41 (train53): a spam email to forward
     "got a spam email in my work inbox with a link promising 'teen' content and a picture that looks way too young. "
     "i didn't click. where do i forward it and should i tell our IT department",
@@ -1608,6 +1638,32 @@ def test_an_unanswered_request_for_help_with_ones_own_thoughts_sees_the_help_lin
     assert (answer.status == "help") <= (first == "help")  # a reporter is never told to seek help
     assert answer.resources[0].purpose == first
     assert {r.purpose for r in answer.resources} == {"report", "help"}  # both, whichever comes first
+
+
+# Answered by an entry that is not itself how to report or get help (stop 42): the channels beside it only
+# when the asker is in the situation (`answer_channels`), not for every question that says "report".
+@pytest.mark.parametrize(
+    ("query", "situation"),
+    [
+        ("I found a stranger's account posting disturbing things about kids and I want to report it, but the site "
+         "only shows an IP address. Would giving that to police be enough to identify him?", True),
+        ("Someone anonymous is messaging my daughter. If I give police the IP address from the app, can they get "
+         "the provider to tell them whose account it is?", True),
+        ("how many reports does the cybertipline get each year", False),
+        ("I saw a stat that AI-made child abuse images rose 460% in 2023. Is that number real?", False),
+    ],
+)  # fmt: skip
+def test_an_answered_question_gets_the_channels_only_when_the_asker_is_in_the_situation(
+    bundled_engine: Engine, query: str, situation: bool
+) -> None:
+    answer = bundled_engine.ask(query)
+    assert answer.status == "answered" and answer.entry is not None
+    assert answer.entry.id not in {"how-to-report", "survivor-support", "prevention-parents"}
+    assert bool(answer.resources) is situation
+    if situation:
+        assert {r.purpose for r in answer.resources} == {"report", "help"}
+    without = Engine(bundled_engine.catalog, bundled_engine.index, bundled_engine.policy._replace(answer_channels=()))
+    assert without.ask(query).resources == ()  # the list decides, not the entry
 
 
 # Between the classifier's decline and an answer (stop 23): too likely harmful to answer.
