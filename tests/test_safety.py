@@ -1556,6 +1556,7 @@ def test_cli_shows_the_channels_after_an_answer_when_the_asker_is_in_the_situati
         assert "report.cybertip.org" in result.stdout
         assert result.stdout.index("report.cybertip.org") > result.stdout.index("Fixture")
 
+
 SEEKING_CHANNELS = [
     # stop 42 (train56-59): "reports", a child in danger now, who to tell, where else to go, a warning sign,
     # a parent's child shown something, a survivor identified from photos; answered by another entry but
