@@ -422,8 +422,7 @@ def declining_rule(query: str, policy: SafetyPolicy) -> str | None:
 
 def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
     """True when the question seeks to report something or to get help (it is shown the channels)."""
-    text = fold(query[:HEAD_CHARS])
-    return any(p.search(text) for p in policy.offer_channels)
+    return _head_matches(query, policy.offer_channels)
 
 
 def in_situation(query: str, policy: SafetyPolicy) -> bool:
@@ -431,16 +430,20 @@ def in_situation(query: str, policy: SafetyPolicy) -> bool:
     were sent something, their child was contacted, their own images circulate, they want to report):
     such a question gets the channels beside whatever entry answers it. Narrower than seeks_channels,
     whose "report" alone would add them to most questions about the CyberTipline's figures."""
+    return _head_matches(query, policy.answer_channels)
+
+
+def _head_matches(query: str, patterns: Sequence[LazyPattern]) -> bool:
+    """Whether any of `patterns` matches the folded head of the query (the channel lists' test)."""
     text = fold(query[:HEAD_CHARS])
-    return any(p.search(text) for p in policy.answer_channels)
+    return any(p.search(text) for p in patterns)
 
 
 def channels_for(query: str, policy: SafetyPolicy) -> tuple[Resource, ...]:
     """The channels shown to an unanswered question that seeks them: the help lines first for someone
     asking for help with their own thoughts ("therapy for csam viewers", "urges getting worse"), the
     reporting lines first otherwise (stop 26; before, every such question saw the reporting lines first)."""
-    text = fold(query[:HEAD_CHARS])
-    kind = "help" if any(p.search(text) for p in policy.help_first) else None
+    kind = "help" if _head_matches(query, policy.help_first) else None
     return policy.resources_for(kind)
 
 
