@@ -23,8 +23,9 @@ Texts: the `harmful` and `legitimate` lists of the safety training sets the n-gr
 learns from (bench/train_safety.py's HARMFUL_SETS and LEGIT_SETS), every phrasing in
 data/claims.yaml, the matching tuning sets' questions (all legitimate) and the everyday
 questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
-(safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml. safety_train32, 34, 36
-and 37 (the validation sets of stops 30 to 32) and every holdout are never read.
+(safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml; with --with-recent (shipped
+since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice).
+safety_train32, 34, 58-62, safety_pairs_val.yaml, everyday6 and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
@@ -78,9 +79,18 @@ ENTRY_VALIDATION = ("questions_blind13.yaml",)
 # sets written since (stop 29: train26-28 chose earlier bars, train29/31 were written for it; stop 30:
 # train30 chose stop 29's reader, train33 was written for this one; stop 31: train35, legitimate
 # questions with alarming words and a first-person clause).
-# safety_train32, 34, 36 and 37 are the safety reader's validation sets: never learned.
+# safety_train32 and 34 are the safety reader's validation sets: never learned.
 VALIDATION = tuple(f"safety_train{n}.yaml" for n in (14, 15, *range(20, 32), 33, 35))
 VALIDATION_EVERYDAY = ("safety_legit_everyday2.yaml",)
+# Stop 43 (--with-recent, shipped): the sets written since stop 32 (train36-57), three of the
+# everyday sets, and the contrast groups of safety_pairs.yaml (the same question plain, with an
+# innocent personal context and with the asker's own stake, so that the reader learns the stake
+# rather than the first person), PAIRS_REPEAT times. train58-62 and everyday6 stay unseen: they
+# chose it.
+RECENT = tuple(f"safety_train{n}.yaml" for n in range(36, 58))
+RECENT_EVERYDAY = tuple(f"safety_legit_everyday{n}.yaml" for n in (3, 4, 5))
+PAIRS = "safety_pairs.yaml"
+PAIRS_REPEAT = 2
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes
 BATCH = 32
@@ -105,7 +115,9 @@ REFERENCE_TEXTS = (
 )
 
 
-def texts_and_labels(with_validation: bool = False) -> tuple[list[str], list[int], dict[str, int]]:
+def texts_and_labels(
+    with_validation: bool = False, with_recent: bool = False
+) -> tuple[list[str], list[int], dict[str, int]]:
     """Every training text, its class (an index of CLASSES), and the count per file."""
     import yaml
 
@@ -120,11 +132,16 @@ def texts_and_labels(with_validation: bool = False) -> tuple[list[str], list[int
             labels.append(HELP if label == HARM and kind in HELP_KINDS else label)
         per_file[name] = per_file.get(name, 0) + len(items or [])
 
-    for name in HARMFUL_SETS + (VALIDATION if with_validation else ()):
+    for name in HARMFUL_SETS + (VALIDATION if with_validation else ()) + (RECENT if with_recent else ()):
         data = load_set(name)
         add(name, data.get("harmful"), HARM)
         add(name, data.get("legitimate"), NONE)
-    for name in LEGIT_SETS + EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()):
+    for _ in range(PAIRS_REPEAT if with_recent else 0):
+        data = load_set(PAIRS)
+        add(PAIRS, data["harmful"], HARM)
+        add(PAIRS, data["legitimate"], NONE)
+    everyday = EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()) + (RECENT_EVERYDAY if with_recent else ())
+    for name in LEGIT_SETS + everyday:
         add(name, load_set(name).get("legitimate"), NONE)
     for name in MATCHING_TUNING:  # every one: all legitimate questions to the safety reader
         data = load_set(name)
@@ -315,9 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, help="also save the PyTorch state here (for experiments)")
     parser.add_argument("--task", choices=("safety", "entries"), default="safety", help="which reader to train")
     parser.add_argument("--with-validation", action="store_true", help="safety: also learn the validation sets")
+    parser.add_argument("--with-recent", action="store_true", help="safety: also learn train36-57 and the pairs")
     args = parser.parse_args(argv)
     if args.task == "safety":
-        texts, labels, per_file = texts_and_labels(args.with_validation)
+        texts, labels, per_file = texts_and_labels(args.with_validation, args.with_recent)
         classes, stem = CLASSES, SAFETY_STEM
     else:
         texts, labels, per_file, classes = entry_texts_and_labels()
