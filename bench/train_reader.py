@@ -136,10 +136,10 @@ def texts_and_labels(
         data = load_set(name)
         add(name, data.get("harmful"), HARM)
         add(name, data.get("legitimate"), NONE)
+    pairs = load_set(PAIRS) if with_recent else {}
     for _ in range(PAIRS_REPEAT if with_recent else 0):
-        data = load_set(PAIRS)
-        add(PAIRS, data["harmful"], HARM)
-        add(PAIRS, data["legitimate"], NONE)
+        add(PAIRS, pairs["harmful"], HARM)
+        add(PAIRS, pairs["legitimate"], NONE)
     everyday = EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()) + (RECENT_EVERYDAY if with_recent else ())
     for name in LEGIT_SETS + everyday:
         add(name, load_set(name).get("legitimate"), NONE)
