@@ -24,8 +24,9 @@ learns from (bench/train_safety.py's HARMFUL_SETS and LEGIT_SETS), every phrasin
 data/claims.yaml, the matching tuning sets' questions (all legitimate) and the everyday
 questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
 (safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml; with --with-recent (shipped
-since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice).
-safety_train32, 34, 58-62, safety_pairs_val.yaml, everyday6 and every holdout are never read.
+since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice);
+with --with-newest (shipped since stop 44) also train58-60 and safety_pairs2.yaml (twice).
+safety_train32, 34, 61, 62, both pairs_val sets, everyday6 and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
@@ -91,6 +92,12 @@ RECENT = tuple(f"safety_train{n}.yaml" for n in range(36, 58))
 RECENT_EVERYDAY = tuple(f"safety_legit_everyday{n}.yaml" for n in (3, 4, 5))
 PAIRS = "safety_pairs.yaml"
 PAIRS_REPEAT = 2
+# Stop 44 (--with-newest, shipped): train58-60 and the second round of contrast groups
+# (safety_pairs2.yaml, six writers: stakes as a whole sentence, alarming innocent twins, keyword and
+# wrongly-accused twins, seeking/pretext/framing), PAIRS_REPEAT times. train61/62, everyday6 and
+# both pairs_val sets stay unseen.
+NEWEST = tuple(f"safety_train{n}.yaml" for n in (58, 59, 60))
+PAIRS2 = "safety_pairs2.yaml"
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes
 BATCH = 32
@@ -116,7 +123,7 @@ REFERENCE_TEXTS = (
 
 
 def texts_and_labels(
-    with_validation: bool = False, with_recent: bool = False
+    with_validation: bool = False, with_recent: bool = False, with_newest: bool = False
 ) -> tuple[list[str], list[int], dict[str, int]]:
     """Every training text, its class (an index of CLASSES), and the count per file."""
     import yaml
@@ -132,14 +139,16 @@ def texts_and_labels(
             labels.append(HELP if label == HARM and kind in HELP_KINDS else label)
         per_file[name] = per_file.get(name, 0) + len(items or [])
 
-    for name in HARMFUL_SETS + (VALIDATION if with_validation else ()) + (RECENT if with_recent else ()):
+    sets = HARMFUL_SETS + (VALIDATION if with_validation else ()) + (RECENT if with_recent else ())
+    for name in sets + (NEWEST if with_newest else ()):
         data = load_set(name)
         add(name, data.get("harmful"), HARM)
         add(name, data.get("legitimate"), NONE)
-    pairs = load_set(PAIRS) if with_recent else {}
-    for _ in range(PAIRS_REPEAT if with_recent else 0):
-        add(PAIRS, pairs["harmful"], HARM)
-        add(PAIRS, pairs["legitimate"], NONE)
+    for name in (PAIRS,) * with_recent + (PAIRS2,) * with_newest:
+        pairs = load_set(name)
+        for _ in range(PAIRS_REPEAT):
+            add(name, pairs["harmful"], HARM)
+            add(name, pairs["legitimate"], NONE)
     everyday = EVERYDAY + (VALIDATION_EVERYDAY if with_validation else ()) + (RECENT_EVERYDAY if with_recent else ())
     for name in LEGIT_SETS + everyday:
         add(name, load_set(name).get("legitimate"), NONE)
@@ -333,9 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task", choices=("safety", "entries"), default="safety", help="which reader to train")
     parser.add_argument("--with-validation", action="store_true", help="safety: also learn the validation sets")
     parser.add_argument("--with-recent", action="store_true", help="safety: also learn train36-57 and the pairs")
+    parser.add_argument("--with-newest", action="store_true", help="safety: also learn train58-60 and pairs2")
     args = parser.parse_args(argv)
     if args.task == "safety":
-        texts, labels, per_file = texts_and_labels(args.with_validation, args.with_recent)
+        texts, labels, per_file = texts_and_labels(args.with_validation, args.with_recent, args.with_newest)
         classes, stem = CLASSES, SAFETY_STEM
     else:
         texts, labels, per_file, classes = entry_texts_and_labels()
