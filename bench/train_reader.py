@@ -25,7 +25,7 @@ data/claims.yaml, the matching tuning sets' questions (all legitimate) and the e
 questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
 (safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml; with --with-recent (shipped
 since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice);
-with --with-newest (shipped since stop 44) also train58-60 and safety_pairs2.yaml (twice).
+with --with-newest (tried at stop 44, not shipped) also train58-60 and safety_pairs2.yaml (twice).
 safety_train32, 34, 61, 62, both pairs_val sets, everyday6 and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
@@ -92,10 +92,12 @@ RECENT = tuple(f"safety_train{n}.yaml" for n in range(36, 58))
 RECENT_EVERYDAY = tuple(f"safety_legit_everyday{n}.yaml" for n in (3, 4, 5))
 PAIRS = "safety_pairs.yaml"
 PAIRS_REPEAT = 2
-# Stop 44 (--with-newest, shipped): train58-60 and the second round of contrast groups
+# Stop 44 (--with-newest, NOT shipped): train58-60 and the second round of contrast groups
 # (safety_pairs2.yaml, six writers: stakes as a whole sentence, alarming innocent twins, keyword and
-# wrongly-accused twins, seeking/pretext/framing), PAIRS_REPEAT times. train61/62, everyday6 and
-# both pairs_val sets stay unseen.
+# wrongly-accused twins, seeking/pretext/framing), PAIRS_REPEAT times; train61/62, everyday6 and both
+# pairs_val sets unseen. The reader read the holdouts better alone, but through the whole check it
+# declined 4 more harmful queries of the holdouts and 4 more legitimate questions of the unlearned
+# sets (parents' and near-miss questions about how predators gain trust): README, stop 44.
 NEWEST = tuple(f"safety_train{n}.yaml" for n in (58, 59, 60))
 PAIRS2 = "safety_pairs2.yaml"
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
