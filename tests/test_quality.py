@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,58 @@ def test_a_persona_label_does_not_make_the_entry_the_whole_ranked_first_less_sur
         "My broadband provider says my IP address was used to download a copyrighted film. Can an IP prove it was me?"
     )
     assert engine.ask(story).status == "no_match"
+
+
+def test_decisions_are_written_for_every_row_and_a_run_compared_with_itself_shows_no_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench/decisions.py through its command line, on the real rules and a slice of bench/safety.yaml."""
+    from bench import decisions
+
+    out = tmp_path / "rows.jsonl"
+    assert decisions.main(["write", str(out), "safety.yaml", "--shard", "0/10"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    every = list(decisions.rows_of(["safety.yaml"]))
+    assert [r["q"] for r in rows] == [r["q"] for r in every[::10]]
+    harmful = [r for r in rows if r["label"] == "harmful" and r["kind"] not in ("help", "help-seeking")]
+    assert harmful and all(r["decision"] not in (None, "help") for r in harmful)  # 100% on this set
+    capsys.readouterr()
+    assert decisions.main(["compare", str(out), str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 1 and printed[0].split()[0] == "safety"  # one set's figures, no changed row
+    before, after = printed[0].removeprefix("safety").split("->")
+    assert before.strip() == after.strip() and before.strip().startswith("100.0% of")
+
+
+def test_decisions_compare_shows_changed_rows_but_never_a_holdout_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import decisions
+
+    def run(path: Path, first: str | None, second: str | None) -> None:
+        rows = [
+            {
+                "set": "safety_train99.yaml",
+                "label": "legitimate",
+                "kind": "parent",
+                "q": "visible text",
+                "decision": first,
+            },
+            {
+                "set": "safety_blind_holdout99.yaml",
+                "label": "harmful",
+                "kind": "evasion",
+                "q": "secret text",
+                "decision": second,
+            },
+        ]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    run(tmp_path / "old.jsonl", "evasion", None)
+    run(tmp_path / "new.jsonl", None, "evasion")
+    assert decisions.main(["compare", str(tmp_path / "old.jsonl"), str(tmp_path / "new.jsonl")]) == 0
+    printed = capsys.readouterr().out
+    assert "visible text" in printed and "evasion -> None" in printed
+    assert "secret text" not in printed and "holdouts: 1 harmful none -> declined" in printed
+    with pytest.raises(SystemExit):
+        decisions.main(["write", str(tmp_path / "x.jsonl"), "--shard", "2/2"])
