@@ -95,9 +95,10 @@ PAIRS_REPEAT = 2
 # Stop 44 (--with-newest, NOT shipped): train58-60 and the second round of contrast groups
 # (safety_pairs2.yaml, six writers: stakes as a whole sentence, alarming innocent twins, keyword and
 # wrongly-accused twins, seeking/pretext/framing), PAIRS_REPEAT times; train61/62, everyday6 and both
-# pairs_val sets unseen. The reader read the holdouts better alone, but through the whole check it
-# declined 4 more harmful queries of the holdouts and 4 more legitimate questions of the unlearned
-# sets (parents' and near-miss questions about how predators gain trust): README, stop 44.
+# pairs_val sets unseen. The reader read the holdouts better alone, but through the whole check the
+# holdouts moved by noise (15 harmful queries newly declined, 10 no longer) and 4 more legitimate
+# questions of the unlearned sets were declined (parents' and near-miss questions about how
+# predators gain trust): README, stop 44.
 NEWEST = tuple(f"safety_train{n}.yaml" for n in (58, 59, 60))
 PAIRS2 = "safety_pairs2.yaml"
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
