@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bench.eval import HELP_KINDS, SAFETY_SETS, load_set
+from bench.eval import HELP_KINDS, SAFETY_SETS, _case, load_set
 
 Row = dict[str, str | None]
 Key = tuple[str, str, str]
@@ -37,9 +37,8 @@ def rows_of(names: Iterable[str]) -> Iterator[Row]:
         data = load_set(name)
         for label in ("harmful", "legitimate"):
             for item in data.get(label) or []:
-                query = item["q"] if isinstance(item, dict) else item
-                kind = item.get("kind") if isinstance(item, dict) else None
-                yield {"set": name, "label": label, "kind": kind, "q": str(query)}
+                case = _case(item, None, label)  # a row's kind, as bench/eval.py reads it
+                yield {"set": name, "label": label, "kind": case.form, "q": case.query}
 
 
 def figures(rows: list[Row]) -> str:
@@ -90,11 +89,13 @@ def write(out: Path, names: list[str], shard: tuple[int, int]) -> int:
 
 def compare(old_path: Path, new_path: Path) -> int:
     old, new = _keyed(old_path), _keyed(new_path)
-    for name in dict.fromkeys(key[0] for key in old):
-        shared = [key for key in old if key[0] == name and key in new]
-        if shared:
-            was, now = figures([old[key] for key in shared]), figures([new[key] for key in shared])
-            print(f"{name.removeprefix('safety_').removesuffix('.yaml'):24s} {was}  ->  {now}")
+    per_set: defaultdict[str, list[Key]] = defaultdict(list)  # in the order of the old run
+    for key in old:
+        if key in new:
+            per_set[key[0]].append(key)
+    for name, keys in per_set.items():
+        was, now = figures([old[key] for key in keys]), figures([new[key] for key in keys])
+        print(f"{name.removeprefix('safety_').removesuffix('.yaml'):24s} {was}  ->  {now}")
     hidden: Counter[tuple[str, str, str]] = Counter()
     for before, after in changes(old, new):
         if "holdout" in str(before["set"]):

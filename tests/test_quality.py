@@ -238,7 +238,7 @@ def test_decisions_are_written_for_every_row_and_a_run_compared_with_itself_show
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     every = list(decisions.rows_of(["safety.yaml"]))
     assert [r["q"] for r in rows] == [r["q"] for r in every[::10]]
-    harmful = [r for r in rows if r["label"] == "harmful" and r["kind"] not in ("help", "help-seeking")]
+    harmful = [r for r in rows if r["label"] == "harmful" and r["kind"] not in decisions.HELP_KINDS]
     assert harmful and all(r["decision"] not in (None, "help") for r in harmful)  # 100% on this set
     capsys.readouterr()
     assert decisions.main(["compare", str(out), str(out)]) == 0
