@@ -49,8 +49,6 @@ if TYPE_CHECKING:  # the catalog imports yaml: a cached run never needs it
     from factcheck.reader import Reader
 
 
-# The entries that are themselves the way to report or get help: an answer from one needs no channels beside it.
-CHANNEL_ENTRIES = frozenset({"how-to-report", "survivor-support", "prevention-parents"})
 # A question of more parts than this is a story with a question in it, not several questions:
 # no per-part ranking (it would double the time of a long question).
 MAX_NOTICE_PARTS = 3
@@ -181,7 +179,7 @@ class Engine:
         if entry is None:
             offer = seeks_channels(query, self.policy)
         else:
-            offer = entry.id not in CHANNEL_ENTRIES and in_situation(query, self.policy)
+            offer = entry.id not in self.policy.channel_entries and in_situation(query, self.policy)
         found = self._other_part(query, entry.id) if entry and notices else (None, None, None)
         answered_part, other_part, other_id = found
         return Answer(

@@ -385,6 +385,7 @@ class SafetyPolicy(NamedTuple):
     message: str
     resources: tuple[Resource, ...]
     messages: dict[str, str] = {}  # per kind; `message` for a kind without its own
+    channel_entries: frozenset[str] = frozenset()  # entries that are how to report or get help: no channels beside
     offer_channels: tuple[LazyPattern, ...] = ()  # an unanswered question matching one gets the channels
     answer_channels: tuple[LazyPattern, ...] = ()  # ...and an answered one, beside its entry
     help_first: tuple[LazyPattern, ...] = ()  # ...with the help lines first when it matches one of these

@@ -11,6 +11,8 @@ The file (see its own comments) has:
                declines a query when every list in `all` matches and none in
                `unless` does. A plain list [a, b] is short for {all: [a, b]}.
   exceptions:  optional patterns that stop every rule.
+  channel_entries: optional ids of the entries that are themselves how to report or get help
+               (an answer from one needs no channels beside it).
 
 `validate_policy_file` reports every problem with the line it is on.
 """
@@ -25,6 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from factcheck.config import SLUG
 from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
 from factcheck.reader import META_NAME as READER_META
@@ -37,9 +40,9 @@ PURPOSES = ("report", "help")
 # Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
 NAMED_LISTS = (
     "offer_channels", "answer_channels", "help_first", "classifier_needs", "classifier_unless", "classifier_despite",
-    "rules_unless", "rules_despite", "reader_unless", "rules_stand", "help_stands",
+    "rules_unless", "rules_despite", "models_unless", "reader_unless", "rules_stand", "help_stands",
 )  # fmt: skip
-TOP_KEYS = ("message", "messages", "resources", "patterns", "rules", "exceptions", *NAMED_LISTS)
+TOP_KEYS = ("message", "messages", "resources", "channel_entries", "patterns", "rules", "exceptions", *NAMED_LISTS)
 RULE_KEYS = ("name", "kind", "all", "unless")
 RESOURCE_KEYS = ("purpose", "where", "name", "contact")
 
@@ -85,6 +88,7 @@ class _Compiler:
         ):
             self.bad(("messages",), f"'messages' must map a kind ({', '.join(KINDS)}) to non-empty text")
         self._resources(data.get("resources"))
+        self._channel_entries(data.get("channel_entries"))
         self._patterns(data.get("patterns"))
         self._rules(data.get("rules"))
         self._exceptions(data.get("exceptions"))
@@ -92,6 +96,10 @@ class _Compiler:
             if data.get(key) is not None:
                 names = self._names(data.get(key), (key,), repr(key), required=True)
                 self.named_lists[key] = names or []
+
+    def _channel_entries(self, ids: object) -> None:
+        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, str) and SLUG.match(i) for i in ids)):
+            self.bad(("channel_entries",), "'channel_entries' must be a list of entry ids (like how-to-report)")
 
     def _resources(self, resources: object) -> None:
         if not isinstance(resources, list) or not resources:
@@ -301,15 +309,16 @@ class _Compiler:
             message=self.data["message"].strip(),
             messages={k: " ".join(v.split()) for k, v in (self.data.get("messages") or {}).items()},
             resources=tuple(Resource(**{k: r[k] for k in RESOURCE_KEYS}) for r in self.data["resources"]),
+            channel_entries=frozenset(self.data.get("channel_entries") or ()),
             offer_channels=self.named("offer_channels"),
             answer_channels=self.named("answer_channels"),
             help_first=self.named("help_first"),
             classifier_needs=self.named("classifier_needs"),
-            classifier_unless=self.named("classifier_unless"),
+            classifier_unless=self.named("models_unless") + self.named("classifier_unless"),
             classifier_despite=self.named("classifier_despite"),
             rules_unless=self.named("rules_unless"),
             rules_despite=self.named("rules_despite"),
-            reader_unless=self.named("reader_unless"),
+            reader_unless=self.named("models_unless") + self.named("reader_unless"),
             rules_stand=self.named("rules_stand"),
             help_stands=self.named("help_stands"),
         )

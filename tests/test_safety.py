@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from factcheck import safety
 from factcheck.catalog import bundled_data_path
 from factcheck.cli import app
-from factcheck.engine import CHANNEL_ENTRIES, Engine
+from factcheck.engine import Engine
 from factcheck.errors import DataError
 from factcheck.match import rank
 from factcheck.safety import (
@@ -1446,6 +1446,35 @@ def test_validate_reports_yaml_errors_duplicates_and_shapes(tmp_path: Path) -> N
     assert any(line == 11 and "unknown key 'extra'" in m for line, m in messages)
 
 
+def test_validate_reports_channel_entries_that_are_not_entry_ids(tmp_path: Path) -> None:
+    assert validate_policy_file(write(tmp_path, MINIMAL + "channel_entries: [how-to-report]\n")) == []
+    for bad in ("how-to-report", "[How To Report]", "[1, 2]"):
+        problems = validate_policy_file(write(tmp_path, MINIMAL + f"channel_entries: {bad}\n"))
+        assert [p.line for p in problems] == [11], bad
+        assert "'channel_entries' must be a list of entry ids" in problems[0].message
+
+
+def test_the_channel_entries_are_bundled_entries_that_answer_without_channels_beside_them(
+    bundled_engine: Engine,
+) -> None:
+    ids = {entry.id for entry in bundled_engine.catalog.entries}
+    assert bundled_engine.policy.channel_entries == {"how-to-report", "survivor-support", "prevention-parents"} <= ids
+    query = "I found something on a website that looked like a child being abused, how do I report it?"
+    answer = bundled_engine.ask(query)
+    assert answer.status == "answered" and answer.entry is not None and answer.entry.id == "how-to-report"
+    assert answer.resources == ()  # the entry is itself the way to report
+    others = bundled_engine.policy._replace(channel_entries=frozenset())
+    assert Engine(bundled_engine.catalog, bundled_engine.index, others).ask(query).resources  # the list decides
+
+
+def test_a_frame_both_models_skip_is_in_both_of_their_lists(policy: SafetyPolicy) -> None:
+    data = yaml.safe_load(SAFETY_FILE.read_text(encoding="utf-8"))
+    shared = policy_from_mapping({k: v for k, v in data.items() if k not in ("classifier_unless", "reader_unless")})
+    assert len(data["models_unless"]) == len(shared.classifier_unless) == len(shared.reader_unless) > 0
+    named = set(data["models_unless"])
+    assert not named & set(data["classifier_unless"]) and not named & set(data["reader_unless"])  # said once
+
+
 def test_problems_of_a_parsed_mapping() -> None:
     data = yaml.safe_load(MINIMAL)
     assert policy_problems(data, "x.yaml") == []
@@ -1621,7 +1650,7 @@ def test_a_question_seeking_to_report_or_get_help_always_gets_the_channels(bundl
     assert answer.status != "declined"
     if answer.status == "answered":
         assert answer.entry is not None
-        assert answer.entry.id in {"how-to-report", "survivor-support", "prevention-parents"} or answer.resources
+        assert answer.entry.id in bundled_engine.policy.channel_entries or answer.resources
     else:
         assert {r.purpose for r in answer.resources} == {"report", "help"}
 
@@ -1667,7 +1696,7 @@ def test_an_answered_question_gets_the_channels_only_when_the_asker_is_in_the_si
 ) -> None:
     answer = bundled_engine.ask(query)
     assert answer.status == "answered" and answer.entry is not None
-    assert answer.entry.id not in CHANNEL_ENTRIES
+    assert answer.entry.id not in bundled_engine.policy.channel_entries
     assert bool(answer.resources) is situation
     if situation:
         assert {r.purpose for r in answer.resources} == {"report", "help"}
@@ -2232,7 +2261,7 @@ FRAMED_FOR_THE_READER = [
 def test_an_ordinary_reason_keeps_the_reader_from_deciding(policy: SafetyPolicy, query: str, frame: str) -> None:
     assert decline_kind(query, policy) is None
     data = yaml.safe_load(SAFETY_FILE.read_text(encoding="utf-8"))
-    for key in ("classifier_unless", "reader_unless"):
+    for key in ("models_unless", "classifier_unless", "reader_unless"):
         data[key] = [name for name in data[key] if name != frame]
     without = policy_from_mapping(data)._replace(classifier=policy.classifier, reader=policy.reader)
     assert decline_kind(query, without) is not None  # this frame, not another, is what keeps it
