@@ -60,7 +60,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from bench.eval import HELP_KINDS, load_set  # noqa: E402
+from bench.eval import HELP_KINDS, _case, load_set  # noqa: E402
 from bench.train_safety import HARMFUL_SETS, LEGIT_SETS  # noqa: E402
 from factcheck.reader import ALIGN, ENTRY_STEM, HARMFUL, MAGIC, MAX_TOKENS, SAFETY_STEM, Reader  # noqa: E402
 from factcheck.semantic import VOCAB_NAME  # noqa: E402
@@ -137,9 +137,9 @@ def texts_and_labels(
 
     def add(name: str, items: list, label: int) -> None:
         for item in items or []:
-            texts.append(str(item["q"] if isinstance(item, dict) else item))
-            kind = item.get("form") or item.get("kind") if isinstance(item, dict) else None
-            labels.append(HELP if label == HARM and kind in HELP_KINDS else label)
+            case = _case(item, None, "")  # a row's text and kind, as bench/eval.py reads them
+            texts.append(case.query)
+            labels.append(HELP if label == HARM and case.form in HELP_KINDS else label)
         per_file[name] = per_file.get(name, 0) + len(items or [])
 
     sets = HARMFUL_SETS + (VALIDATION if with_validation else ()) + (RECENT if with_recent else ())
