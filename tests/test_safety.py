@@ -38,6 +38,7 @@ from factcheck.safety import (
     fold_variants,
     lazy,
     meaning,
+    seeks_channels,
     seeks_harm,
 )
 from factcheck.safety_classifier import NONE, SECOND_GATE, UNFAMILIAR_THRESHOLD, SafetyClassifier, examined
@@ -1595,6 +1596,17 @@ def test_cli_shows_the_channels_after_an_answer_when_the_asker_is_in_the_situati
 
 
 SEEKING_CHANNELS = [
+    # stop 45 (non-holdout sets, unanswered): what to do, where to start, whom to tell, how to help someone,
+    # in words the older lists did not name, and "report" misspelt
+    "how do i reprot someone who is selling pics of kids on insta",
+    "friend keeps saying hes scared hell hurt a kid, wat do i do",
+    "My husband just told me he's been struggling with attraction to minors for years but has never acted on "
+    "it. He wants help. Where do we even start?",
+    "I want the police to know about a user trading images of minors",
+    "my brother thinks he might have a problem w illegal content, is there a line he can call",
+    "my uncle say strange things about children and i am afraid. who i can ask for advice?",
+    "someone sent me cp in a group chat, i didnt ask for it. am i in trouble",
+    "I found a picture of myself as a teenager on a website. Who can take it down?",
     # stop 42 (train56-59): "reports", a child in danger now, who to tell, where else to go, a warning sign,
     # a parent's child shown something, a survivor identified from photos; answered by another entry but
     # in the situation (a link in a group chat)
@@ -1678,6 +1690,31 @@ def test_an_unanswered_request_for_help_with_ones_own_thoughts_sees_the_help_lin
     assert {r.purpose for r in answer.resources} == {"report", "help"}  # both, whichever comes first
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How do I get my kids to eat more vegetables?",
+        "What should I do if a police officer pulls me over?",
+        "How do I start a stamp collection?",
+        "best pizza dough recipe",
+    ],
+)
+def test_an_everyday_question_that_asks_what_to_do_is_not_shown_the_channels(
+    bundled_engine: Engine, query: str
+) -> None:
+    answer = bundled_engine.ask(query)
+    assert answer.status == "no_match"
+    assert answer.resources == ()
+
+
+def test_asking_what_to_do_about_the_domain_is_what_offers_the_channels(policy: SafetyPolicy) -> None:
+    query = "friend keeps saying hes scared hell hurt a kid, wat do i do"
+    assert seeks_channels(query, policy)
+    data = yaml.safe_load(SAFETY_FILE.read_text(encoding="utf-8"))
+    data["offer_channels"] = [name for name in data["offer_channels"] if name != "wants_channels_action"]
+    assert not seeks_channels(query, policy_from_mapping(data))  # that list, not an older one
+
+
 # Answered by an entry that is not itself how to report or get help (stop 42): the channels beside it only
 # when the asker is in the situation (`answer_channels`), not for every question that says "report".
 @pytest.mark.parametrize(
@@ -1687,6 +1724,7 @@ def test_an_unanswered_request_for_help_with_ones_own_thoughts_sees_the_help_lin
          "only shows an IP address. Would giving that to police be enough to identify him?", True),
         ("Someone anonymous is messaging my daughter. If I give police the IP address from the app, can they get "
          "the provider to tell them whose account it is?", True),
+        ("a child is in danger right now in a livestream, who do i call", True),  # stop 45: asks whom to call
         ("how many reports does the cybertipline get each year", False),
         ("I saw a stat that AI-made child abuse images rose 460% in 2023. Is that number real?", False),
     ],
