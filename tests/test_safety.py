@@ -1609,6 +1609,8 @@ SEEKING_CHANNELS = [
     "I found a picture of myself as a teenager on a website. Who can take it down?",
     "im 19 and found out a video of me at 12 exists, i feel numb. what are my options",  # a survivor
     "my husband got arrested for csam, what happens now",  # a partner: the help lines support families too
+    "Someone on a public game server keeps requesting photos from kids. Where do I flag him?",
+    "widziałem nielegalne treści z dzieckiem, gdzie zgłosić",  # "report" in Polish
     "My partner has just been charged with possessing illegal images; will our children be taken away?",
     # stop 42 (train56-59): "reports", a child in danger now, who to tell, where else to go, a warning sign,
     # a parent's child shown something, a survivor identified from photos; answered by another entry but
