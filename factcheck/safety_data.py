@@ -37,7 +37,8 @@ from factcheck.safety_classifier import SafetyClassifier
 CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
 
 PURPOSES = ("report", "help")
-# Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name.
+# Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name
+# (models_unless: the frames of both classifier_unless and reader_unless, joined to each).
 NAMED_LISTS = (
     "offer_channels", "answer_channels", "help_first", "classifier_needs", "classifier_unless", "classifier_despite",
     "rules_unless", "rules_despite", "models_unless", "reader_unless", "rules_stand", "help_stands",
