@@ -186,13 +186,20 @@ def meaning_features(vector: tuple[float, ...]) -> list[tuple[str, float]]:
     return [(str(d), x * SCALE) for d, x in enumerate(vector)]
 
 
-def fit(rows: Rows, seed: int = 7, epochs: int = EPOCHS) -> tuple[dict[str, list[float]], list[float]]:
-    k = len(CLASSES)
+def fit(
+    rows: Rows,
+    seed: int = 7,
+    epochs: int = EPOCHS,
+    k: int = len(CLASSES),
+    weight: float = HARM_WEIGHT,
+    l2: float = L2,
+) -> tuple[dict[str, list[float]], list[float]]:
+    """A `k`-class logistic regression; every class but the first (NONE) weighs `weight` per example."""
     rows = list(rows)
     counts = Counter(y for _, y in rows)
     # Harmful classes weigh a little more than their count (they are few), not uniformly:
     # a uniform prior would make a text with no known feature look harmful.
-    class_weight = {y: 1.0 if y == 0 else HARM_WEIGHT for y in counts}
+    class_weight = {y: 1.0 if y == 0 else weight for y in counts}
     weights: dict[str, list[float]] = defaultdict(lambda: [0.0] * k)
     grad_sq: dict[str, list[float]] = defaultdict(lambda: [1e-8] * k)
     biases, bias_sq = [0.0] * k, [1e-8] * k
@@ -213,7 +220,7 @@ def fit(rows: Rows, seed: int = 7, epochs: int = EPOCHS) -> tuple[dict[str, list
             for f, value in feats:
                 w, g2 = weights[f], grad_sq[f]
                 for i in range(k):
-                    g = errors[i] * value + L2 * w[i]
+                    g = errors[i] * value + l2 * w[i]
                     g2[i] += g * g
                     w[i] -= RATE * g / math.sqrt(g2[i])
             for i in range(k):

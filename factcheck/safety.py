@@ -45,9 +45,10 @@ from functools import cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
+from factcheck.errors import DataError, Problem
 from factcheck.model import Resource
 from factcheck.reader import HARMFUL, HELP, load_once
-from factcheck.safety_classifier import SECOND_GATE, SafetyClassifier
+from factcheck.safety_classifier import SECOND_GATE, HashedModel, SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
 # A query the classifier finds this likely harmful, but not enough to decline, is not answered
@@ -399,6 +400,7 @@ class SafetyPolicy(NamedTuple):
     reader_unless: tuple[LazyPattern, ...] = ()  # frames the reader does not judge
     rules_stand: tuple[LazyPattern, ...] = ()  # the asker's own admission: a rule's decline stands
     help_stands: tuple[LazyPattern, ...] = ()  # someone else's urges: the n-grams' help reading stands
+    channels_model: Path | None = None  # the channels model's file, loaded when first asked (seeks_channels)
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
@@ -422,16 +424,54 @@ def declining_rule(query: str, policy: SafetyPolicy) -> str | None:
 
 
 def seeks_channels(query: str, policy: SafetyPolicy) -> bool:
-    """True when the question seeks to report something or to get help (it is shown the channels)."""
-    return _head_matches(query, policy.offer_channels)
+    """True when the question seeks to report something or to get help (it is shown the channels):
+    in the wordings of `offer_channels`, or in others the channels model reads as such (stop 46: the
+    lists left a fifth of the tuning sets' reporters, survivors, parents and partners unanswered
+    without the channels; bench/train_channels.py)."""
+    return _head_matches(query, policy.offer_channels) or _model_seeks(query, policy)
 
 
 def in_situation(query: str, policy: SafetyPolicy) -> bool:
     """True when the asker is in the situation the channels are for (`answer_channels`: they found or
     were sent something, their child was contacted, their own images circulate, they want to report):
     such a question gets the channels beside whatever entry answers it. Narrower than seeks_channels,
-    whose "report" alone would add them to most questions about the CyberTipline's figures."""
-    return _head_matches(query, policy.answer_channels)
+    whose "report" alone would add them to most questions about the CyberTipline's figures; the
+    channels model's reading counts here too (stop 46: "will police contact me after I report to
+    the cybertipline" is answered by another entry)."""
+    return _head_matches(query, policy.answer_channels) or _model_seeks(query, policy)
+
+
+def _model_seeks(query: str, policy: SafetyPolicy) -> bool:
+    """Whether the channels model, if there is one, reads the question as seeking to report or to get help."""
+    if policy.channels_model is None:
+        return False
+    model = _channels_model(policy.channels_model)
+    return model.probability(fold(query)) >= model.threshold
+
+
+@cache
+def _channels_model(path: Path) -> HashedModel:
+    """The channels model in `path`, read once per process and only for a question the lists do not
+    offer the channels to (here, not in factcheck.safety_data: a cached run imports no YAML)."""
+    return load_hashed_model(path)
+
+
+def load_hashed_model(path: Path) -> HashedModel:
+    """A hashed model: `path` (JSON: bias, threshold, buckets and the name of the weights file beside
+    it, little-endian float32, one per bucket). Raises DataError when unusable."""
+    import json
+    import sys
+
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        weights = array("f", path.with_name(str(meta["weights"])).read_bytes())
+        if sys.byteorder == "big":  # pragma: no cover - the file is little-endian
+            weights.byteswap()
+        if len(weights) != int(meta["buckets"]) or not weights:
+            raise ValueError(f"{len(weights)} weights for {meta['buckets']} buckets")
+        return HashedModel(weights, float(meta["bias"]), float(meta["threshold"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataError([Problem(str(path), 1, f"unusable model: {exc}")]) from None
 
 
 def _head_matches(query: str, patterns: Sequence[LazyPattern]) -> bool:

@@ -35,6 +35,7 @@ from factcheck.safety import KINDS, LazyPattern, Rule, SafetyPolicy, compile_pat
 from factcheck.safety_classifier import SafetyClassifier
 
 CLASSIFIER_NAME = "safety_model.json"  # beside safety.yaml
+CHANNELS_MODEL_NAME = "channels_model.json"  # beside safety.yaml (bench/train_channels.py)
 
 PURPOSES = ("report", "help")
 # Top-level lists of pattern list names, each compiled into the SafetyPolicy field of that name
@@ -436,6 +437,8 @@ def load_policy(path: Path) -> SafetyPolicy:
     model_path = path.with_name(CLASSIFIER_NAME)
     if model_path.is_file():
         policy = policy._replace(classifier=load_classifier(model_path))
+    if path.with_name(CHANNELS_MODEL_NAME).is_file():  # loaded when first asked (factcheck.safety.seeks_channels)
+        policy = policy._replace(channels_model=path.with_name(CHANNELS_MODEL_NAME))
     if path.with_name(READER_META).is_file():  # loaded when first asked (factcheck.reader.load_once)
         policy = policy._replace(reader=path.parent)
     return policy

@@ -1748,8 +1748,9 @@ def test_an_answered_question_gets_the_channels_only_when_the_asker_is_in_the_si
     assert bool(answer.resources) is situation
     if situation:
         assert {r.purpose for r in answer.resources} == {"report", "help"}
-    without = Engine(bundled_engine.catalog, bundled_engine.index, bundled_engine.policy._replace(answer_channels=()))
-    assert without.ask(query).resources == ()  # the list decides, not the entry
+    policy = bundled_engine.policy._replace(answer_channels=(), channels_model=None)
+    without = Engine(bundled_engine.catalog, bundled_engine.index, policy)
+    assert without.ask(query).resources == ()  # the list (or the channels model) decides, not the entry
 
 
 # Between the classifier's decline and an answer (stop 23): too likely harmful to answer.
@@ -2369,3 +2370,98 @@ def test_the_shopping_exception_is_what_keeps_a_query_the_models_decline(policy:
 def test_a_shopping_word_does_not_excuse_a_harmful_request(policy: SafetyPolicy, query: str) -> None:
     assert not any(p.search(fold(query)) for p in policy.exceptions)
     assert seeks_harm(query, policy)
+
+
+# ----- stop 46: the channels model (a hashed logistic regression, bench/train_channels.py) -----
+
+
+def write_hashed(tmp_path: Path, weights: list[float], buckets: int | None = None, bias: float = 0.0) -> Path:
+    from array import array
+
+    (tmp_path / "w.bin").write_bytes(array("f", weights).tobytes())
+    meta = {"buckets": len(weights) if buckets is None else buckets, "bias": bias, "threshold": 0.9, "weights": "w.bin"}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    return path
+
+
+def test_a_hashed_model_scores_the_buckets_of_a_texts_features(tmp_path: Path) -> None:
+    from factcheck.safety import load_hashed_model
+    from factcheck.safety_classifier import bucket, feature_value, features
+
+    size = 64
+    model = load_hashed_model(write_hashed(tmp_path, [0.0] * size, bias=1.0))
+    assert model.probability("my son got a photo") == pytest.approx(1 / (1 + math.exp(-1.0)))
+    weights = [0.0] * size
+    feats = features("my son got a photo")
+    for feature in feats:
+        weights[bucket(feature, size)] += 0.5  # a bucket two features share counts for both
+    model = load_hashed_model(write_hashed(tmp_path, weights))
+    score = feature_value(len(feats)) * sum(weights[bucket(f, size)] for f in feats)
+    assert score > 0
+    assert model.probability("my son got a photo") == pytest.approx(1 / (1 + math.exp(-score)), rel=1e-5)
+    assert model.probability("") == 0.5  # no feature: the bias alone
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.with_name("w.bin").unlink(), "No such file"),
+        (lambda p: p.write_text(json.dumps({"buckets": 9, "bias": 0, "threshold": 0.9, "weights": "w.bin"})), "8 weights for 9"),
+        (lambda p: p.write_text("{not json"), "unusable model"),
+        (lambda p: p.write_text(json.dumps({"bias": 0})), "unusable model"),
+        (lambda p: p.with_name("w.bin").write_bytes(b"abc"), "unusable model"),
+    ],
+)  # fmt: skip
+def test_an_unusable_channels_model_is_one_problem_naming_its_file(
+    tmp_path: Path, change: object, message: str
+) -> None:
+    from factcheck.safety import load_hashed_model
+
+    path = write_hashed(tmp_path, [0.0] * 8)
+    change(path)  # type: ignore[operator]
+    with pytest.raises(DataError) as caught:
+        load_hashed_model(path)
+    assert len(caught.value.problems) == 1
+    problem = str(caught.value.problems[0])
+    assert problem.startswith(f"{path}:1: unusable model: ") and message in problem and "\n" not in problem
+
+
+def test_the_bundled_policy_names_the_channels_model_and_loads_it_only_when_asked(policy: SafetyPolicy) -> None:
+    assert policy.channels_model == bundled_data_path("channels_model.json")
+    model = safety._channels_model(policy.channels_model)
+    assert len(model.weights) == json.loads(policy.channels_model.read_text(encoding="utf-8"))["buckets"]
+    assert 0.5 <= model.threshold < 1
+
+
+# Unanswered, in words no list names: the model offers the channels (stop 46, written for this test).
+@pytest.mark.parametrize(
+    "query",
+    [
+        "i came across a profile selling photos of kids on instagram",
+        "my girlfriend found her 14 year old brother talking to a grown man who wants to meet him",
+    ],
+)
+def test_the_channels_model_offers_the_channels_in_words_the_lists_do_not_name(
+    bundled_engine: Engine, query: str
+) -> None:
+    answer = bundled_engine.ask(query)
+    assert answer.status == "no_match"
+    assert {r.purpose for r in answer.resources} == {"report", "help"}
+    without = bundled_engine.policy._replace(channels_model=None)
+    assert seeks_channels(query, bundled_engine.policy) and not seeks_channels(query, without)  # the model decides
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "where can i get my kids hair cut, he is scared of the barber",
+        "what time should a 9 year old go to bed",
+        "my teenager is always angry with me, is that normal",
+    ],
+)
+def test_the_channels_model_leaves_everyday_questions_about_children_without_them(
+    bundled_engine: Engine, query: str
+) -> None:
+    answer = bundled_engine.ask(query)
+    assert answer.status == "no_match" and answer.resources == ()
