@@ -51,6 +51,12 @@ from factcheck.reader import HARMFUL, HELP, load_once
 from factcheck.safety_classifier import SECOND_GATE, HashedModel, SafetyClassifier
 
 CLASSIFIER_MIN_WORDS = 4
+# A text is read as asking for help only with this many distinct words with a letter: the models
+# read "0:0:go:0" and "go go go go" as help (0.97), though no word of either means anything (stop 48,
+# found by hypothesis). Of 52,553 safety and 7,330 matching texts only keyword queries of figures
+# ("ai csam 460% 2023") have fewer. Such text is still declined ("cp 12 13 14").
+HELP_MIN_TERMS = 3
+_LETTERED = re.compile(r"\S*[^\W\d_]\S*")  # a word with a letter
 # A query the classifier finds this likely harmful, but not enough to decline, is not answered
 # (stop 23: 5 of 19 harmful training queries that were answered, none of 3,342 answered
 # legitimate questions of the non-holdout sets). Stop 25: judged by the last model (fitted on every
@@ -787,7 +793,7 @@ def wants_help(query: str, policy: SafetyPolicy) -> bool:
         return False
     for part in examined_parts(query):
         text = fold(part)
-        if not _classifier_may_read(text, policy):
+        if not _classifier_may_read(text, policy) or len(set(_LETTERED.findall(text))) < HELP_MIN_TERMS:
             continue
         if policy.classifier.judge(text)[0] >= SECOND_GATE:
             if _reads_help(text, policy.classifier, meaning) and not _reader_reads_ordinary(part, text, policy):
