@@ -76,7 +76,7 @@ SAFETY_SETS = (
     "safety_blind_holdout22.yaml", "safety_train60.yaml", "safety_train61.yaml", "safety_train62.yaml",
     "safety_pairs.yaml", "safety_pairs_val.yaml", "safety_pairs2.yaml", "safety_pairs2_val.yaml",
     "safety_blind_holdout23.yaml", "safety_train63.yaml", "safety_blind_holdout24.yaml",
-    "safety_train64.yaml", "safety_train65.yaml", "safety_train66.yaml",
+    "safety_train64.yaml", "safety_train65.yaml", "safety_train66.yaml", "safety_blind_holdout25.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
