@@ -77,6 +77,7 @@ SAFETY_SETS = (
     "safety_pairs.yaml", "safety_pairs_val.yaml", "safety_pairs2.yaml", "safety_pairs2_val.yaml",
     "safety_blind_holdout23.yaml", "safety_train63.yaml", "safety_blind_holdout24.yaml",
     "safety_train64.yaml", "safety_train65.yaml", "safety_train66.yaml", "safety_blind_holdout25.yaml",
+    "safety_train67.yaml", "safety_blind_holdout26.yaml",
 )  # fmt: skip
 LENGTHS = ((0, 8, "<=8 words"), (9, 20, "9-20 words"), (21, 10**9, ">20 words"))
 
