@@ -100,6 +100,10 @@ PAIRS_REPEAT = 2
 # questions of the unlearned sets were declined (parents' and near-miss questions about how
 # predators gain trust): README, stop 44.
 NEWEST = tuple(f"safety_train{n}.yaml" for n in (58, 59, 60))
+# Stop 49 (--with-latest, implies --with-newest): also train61-66 (stops 45-48), whose evasion the
+# shipped reader read worst: of the 351 harmful queries of the sets it never learned that the check
+# let through, 229 were under 0.5 to it. Unseen: train32, 34, 67, everyday6, both pairs_val sets.
+LATEST = tuple(f"safety_train{n}.yaml" for n in range(61, 67))
 PAIRS2 = "safety_pairs2.yaml"
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
 ENTRY_EPOCHS = 4  # the matcher's reader has a third of the texts and 41 classes
@@ -126,7 +130,7 @@ REFERENCE_TEXTS = (
 
 
 def texts_and_labels(
-    with_validation: bool = False, with_recent: bool = False, with_newest: bool = False
+    with_validation: bool = False, with_recent: bool = False, with_newest: bool = False, with_latest: bool = False
 ) -> tuple[list[str], list[int], dict[str, int]]:
     """Every training text, its class (an index of CLASSES), and the count per file."""
     import yaml
@@ -143,7 +147,8 @@ def texts_and_labels(
         per_file[name] = per_file.get(name, 0) + len(items or [])
 
     sets = HARMFUL_SETS + (VALIDATION if with_validation else ()) + (RECENT if with_recent else ())
-    for name in sets + (NEWEST if with_newest else ()):
+    with_newest = with_newest or with_latest
+    for name in sets + (NEWEST if with_newest else ()) + (LATEST if with_latest else ()):
         data = load_set(name)
         add(name, data.get("harmful"), HARM)
         add(name, data.get("legitimate"), NONE)
@@ -346,9 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-validation", action="store_true", help="safety: also learn the validation sets")
     parser.add_argument("--with-recent", action="store_true", help="safety: also learn train36-57 and the pairs")
     parser.add_argument("--with-newest", action="store_true", help="safety: also learn train58-60 and pairs2")
+    parser.add_argument("--with-latest", action="store_true", help="safety: --with-newest and train61-66")
     args = parser.parse_args(argv)
     if args.task == "safety":
-        texts, labels, per_file = texts_and_labels(args.with_validation, args.with_recent, args.with_newest)
+        texts, labels, per_file = texts_and_labels(
+            args.with_validation, args.with_recent, args.with_newest, args.with_latest
+        )
         classes, stem = CLASSES, SAFETY_STEM
     else:
         texts, labels, per_file, classes = entry_texts_and_labels()
