@@ -25,7 +25,8 @@ data/claims.yaml, the matching tuning sets' questions (all legitimate) and the e
 questions of safety_legit_everyday.yaml; with --with-validation (shipped) also VALIDATION
 (safety_train14/15, 20-31, 33 and 35) and safety_legit_everyday2.yaml; with --with-recent (shipped
 since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice);
-with --with-newest (tried at stop 44, not shipped) also train58-60 and safety_pairs2.yaml (twice).
+with --with-newest (tried at stop 44, not shipped) also train58-60 and safety_pairs2.yaml (twice);
+with --with-latest (tried at stop 49, not shipped) those and train61-66.
 safety_train32, 34, 61, 62, both pairs_val sets, everyday6 and every holdout are never read.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
@@ -100,9 +101,12 @@ PAIRS_REPEAT = 2
 # questions of the unlearned sets were declined (parents' and near-miss questions about how
 # predators gain trust): README, stop 44.
 NEWEST = tuple(f"safety_train{n}.yaml" for n in (58, 59, 60))
-# Stop 49 (--with-latest, implies --with-newest): also train61-66 (stops 45-48), whose evasion the
-# shipped reader read worst: of the 351 harmful queries of the sets it never learned that the check
-# let through, 229 were under 0.5 to it. Unseen: train32, 34, 67, everyday6, both pairs_val sets.
+# Stop 49 (--with-latest, implies --with-newest, NOT shipped): also train61-66 (stops 45-48), because
+# of the 351 harmful queries of the sets the shipped reader never learned that the check let through,
+# 229 were under 0.5 to it. Unseen: train32, 34, 67, everyday6, both pairs_val sets. Through the whole
+# check (51,075 texts, 3 passes, 48 minutes) it failed the go/no-go fixed before looking: the holdouts
+# 2,900 -> 2,910 of 2,984 harmful (+15 asked), 43 -> 42 of 4,773 legitimate; the unlearned sets 699 ->
+# 731 of 804 harmful but 23 -> 29 of 1,706 legitimate (+2 allowed): README, stop 49.
 LATEST = tuple(f"safety_train{n}.yaml" for n in range(61, 67))
 PAIRS2 = "safety_pairs2.yaml"
 EPOCHS = 3  # stop 29: 2 passes left learned legitimate wordings at 0.98 harmful; 3 chosen on train30
