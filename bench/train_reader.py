@@ -27,7 +27,8 @@ questions of safety_legit_everyday.yaml; with --with-validation (shipped) also V
 since stop 43) also train36-57, everyday3-5 and the contrast groups of safety_pairs.yaml (twice);
 with --with-newest (tried at stop 44, not shipped) also train58-60 and safety_pairs2.yaml (twice);
 with --with-latest (tried at stop 49, not shipped) those and train61-66.
-safety_train32, 34, 61, 62, both pairs_val sets, everyday6 and every holdout are never read.
+safety_train32, 34, 67, both pairs_val sets, everyday6 and every holdout are never read; train61/62
+only with --with-latest.
 
 --task entries (entry_model.*, ENTRY_EPOCHS passes): one class per entry of data/claims.yaml and
 "none"; the entries' phrasings and the matching tuning sets' questions with their entry, their
